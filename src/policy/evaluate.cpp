@@ -154,7 +154,8 @@ bool condition_holds(const compiled_condition& c, const prepared_request& rq) no
   const context_entry* e = rq.ctx ? rq.ctx->find(c.key) : nullptr;
   const std::size_t n = e ? e->items.size() : 0;
   if (c.op.fam == family::null) {
-    bool empty = true;
+    // qcs:current_time is never absent: it defaults to the request's time.
+    bool empty = !c.current_time || n > 0;
     if (e)
       for (const auto& it : e->items)
         if (!it.text.empty()) empty = false;
