@@ -362,8 +362,15 @@ std::string to_string(const ip_network& n) {
     std::snprintf(buf, sizeof buf, "%u.%u.%u.%u/%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255,
                   v & 255, n.prefix - 96);
   } else {
-    std::snprintf(buf, sizeof buf, "%llx:%llx/%u", static_cast<unsigned long long>(n.base.hi),
-                  static_cast<unsigned long long>(n.base.lo), n.prefix);
+    std::string out;
+    for (int g = 0; g < 8; ++g) {
+      const std::uint64_t word = g < 4 ? n.base.hi : n.base.lo;
+      const auto group = static_cast<unsigned>((word >> (16 * (3 - g % 4))) & 0xffff);
+      std::snprintf(buf, sizeof buf, g ? ":%x" : "%x", group);
+      out += buf;
+    }
+    std::snprintf(buf, sizeof buf, "/%u", n.prefix);
+    return out + buf;
   }
   return buf;
 }
