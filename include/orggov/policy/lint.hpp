@@ -27,8 +27,10 @@ struct lint_finding {
   friend bool operator==(const lint_finding&, const lint_finding&) = default;
 };
 
-/// Lints JSON text. Findings are ordered by pointer position in the document
-/// (grammar errors first). Never throws on bad input.
+/// Lints JSON text. Order: the length finding, then grammar errors as `parse`
+/// finds them, then the other findings statement by statement, then
+/// redundancy. A document over the length limit is still linted in full.
+/// Never throws on bad input.
 [[nodiscard]] std::vector<lint_finding> lint(std::string_view document_text, const limits& = {});
 
 [[nodiscard]] std::string_view to_string(severity) noexcept;
