@@ -1,0 +1,204 @@
+#include "orggov/graph.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/connected_components.hpp>
+
+namespace orggov {
+namespace {
+
+using undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+
+bool edge_less(const relation_edge& a, const relation_edge& b) {
+  return std::tie(a.other, a.kind, a.outgoing) < std::tie(b.other, b.kind, b.outgoing);
+}
+
+bool has_evidenced_edge_to(const entity& e, std::string_view other) {
+  return std::any_of(e.edges.begin(), e.edges.end(),
+                     [&](const relation_edge& r) { return r.evidenced && r.other == other; });
+}
+
+// Runs connected_components over the given entities (ids) using only evidenced
+// edges among them, and returns the component index of each, in order.
+std::vector<int> components(const world& w, const std::vector<std::string>& ids) {
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
+  undirected g(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const entity* e = w.find_entity(ids[i]);
+    for (const auto& r : e->edges) {
+      if (!r.evidenced || !r.outgoing) continue;  // each edge once, from its `from` side
+      auto it = index.find(r.other);
+      if (it != index.end()) boost::add_edge(i, it->second, g);
+    }
+  }
+  std::vector<int> comp(ids.size());
+  if (!ids.empty()) boost::connected_components(g, comp.data());
+  return comp;
+}
+
+// The entities reachable from `start` over evidenced edges.
+void reach(const world& w, const std::string& start, std::unordered_set<std::string>& seen,
+           std::vector<std::string>& out) {
+  if (!seen.insert(start).second) return;
+  std::deque<std::string> todo{start};
+  out.push_back(start);
+  while (!todo.empty()) {
+    const entity* e = w.find_entity(todo.front());
+    todo.pop_front();
+    for (const auto& r : e->edges)
+      if (r.evidenced && seen.insert(r.other).second) {
+        out.push_back(r.other);
+        todo.push_back(r.other);
+      }
+  }
+}
+
+void relabel(world& w, const std::vector<std::string>& ids, std::uint64_t group) {
+  for (const auto& id : ids) {
+    entity e = *w.find_entity(id);
+    e.group = group;
+    w.put_entity(std::move(e));
+  }
+}
+
+std::uint64_t size_of(const world& w, std::uint64_t g) {
+  const std::uint64_t* n = w.group_sizes().find(g);
+  return n ? *n : 0;
+}
+
+// After an evidenced edge between a and b disappeared: split their component
+// if it fell apart. Cost: the component's size.
+void split(world& w, const std::string& a, const std::string& b) {
+  const std::uint64_t old = w.find_entity(a)->group;
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> ids;
+  reach(w, a, seen, ids);
+  if (seen.count(b)) return;  // still connected through another path
+  reach(w, b, seen, ids);
+  std::vector<int> comp = components(w, ids);
+  int ncomp = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
+  // Component of `a` (index 0) keeps the old id; each other gets a new one.
+  std::vector<std::uint64_t> ids_for(static_cast<std::size_t>(ncomp), 0);
+  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(ncomp), 0);
+  ids_for[static_cast<std::size_t>(comp[0])] = old;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto c = static_cast<std::size_t>(comp[i]);
+    if (ids_for[c] == 0) ids_for[c] = w.next_group_id();
+    ++sizes[c];
+    if (ids_for[c] != old) {
+      entity e = *w.find_entity(ids[i]);
+      e.group = ids_for[c];
+      w.put_entity(std::move(e));
+    }
+  }
+  for (std::size_t c = 0; c < sizes.size(); ++c) w.set_group_size(ids_for[c], sizes[c]);
+}
+
+void merge(world& w, const std::string& a, const std::string& b) {
+  std::uint64_t ga = w.find_entity(a)->group, gb = w.find_entity(b)->group;
+  if (ga == gb) return;
+  std::uint64_t na = size_of(w, ga), nb = size_of(w, gb);
+  // Relabel the smaller group (small-to-large: each entity moves O(log n) times).
+  const std::string& small = na < nb ? a : b;
+  std::uint64_t keep = na < nb ? gb : ga, drop = na < nb ? ga : gb;
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> ids;
+  // Reach the small side before the new edge is followed: walk entities of `drop` only.
+  std::deque<std::string> todo{small};
+  seen.insert(small);
+  while (!todo.empty()) {
+    const entity* e = w.find_entity(todo.front());
+    ids.push_back(todo.front());
+    todo.pop_front();
+    for (const auto& r : e->edges)
+      if (r.evidenced && w.find_entity(r.other)->group == drop && seen.insert(r.other).second)
+        todo.push_back(r.other);
+  }
+  relabel(w, ids, keep);
+  w.set_group_size(keep, na + nb);
+  w.set_group_size(drop, 0);
+}
+
+}  // namespace
+
+void add_entity(world& w, entity e) {
+  e.group = w.next_group_id();
+  w.set_group_size(e.group, 1);
+  std::sort(e.edges.begin(), e.edges.end(), edge_less);
+  w.put_entity(std::move(e));
+}
+
+namespace {
+// Sets or erases the edge on one side; returns whether it was evidenced before.
+bool put_edge(world& w, const std::string& self, relation_edge edge, bool erase) {
+  entity e = *w.find_entity(self);
+  bool was = false;
+  auto it = std::find_if(e.edges.begin(), e.edges.end(), [&](const relation_edge& r) {
+    return r.other == edge.other && r.kind == edge.kind && r.outgoing == edge.outgoing;
+  });
+  if (it != e.edges.end()) {
+    was = it->evidenced;
+    if (erase)
+      e.edges.erase(it);
+    else
+      *it = edge;
+  } else if (!erase) {
+    e.edges.insert(std::upper_bound(e.edges.begin(), e.edges.end(), edge, edge_less), edge);
+  }
+  w.put_entity(std::move(e));
+  return was;
+}
+}  // namespace
+
+void set_relation(world& w, const std::string& from, const std::string& to, relation_kind kind,
+                  bool evidenced) {
+  bool was = put_edge(w, from, {to, kind, true, evidenced}, false);
+  if (from != to) put_edge(w, to, {from, kind, false, evidenced}, false);
+  if (from == to || was == evidenced) return;
+  if (evidenced)
+    merge(w, from, to);
+  else if (!has_evidenced_edge_to(*w.find_entity(from), to))
+    split(w, from, to);
+}
+
+void remove_relation(world& w, const std::string& from, const std::string& to, relation_kind kind) {
+  const entity* f = w.find_entity(from);
+  bool exists = std::any_of(f->edges.begin(), f->edges.end(), [&](const relation_edge& r) {
+    return r.other == to && r.kind == kind && r.outgoing;
+  });
+  if (!exists) return;
+  bool was = put_edge(w, from, {to, kind, true, false}, true);
+  if (from != to) put_edge(w, to, {from, kind, false, false}, true);
+  if (from != to && was && !has_evidenced_edge_to(*w.find_entity(from), to)) split(w, from, to);
+}
+
+void rebuild_groups(world& w) {
+  std::vector<std::string> ids;
+  ids.reserve(w.entities().size());
+  for (const auto& [id, e] : w.entities()) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());  // deterministic group ids
+  std::vector<int> comp = components(w, ids);
+  int ncomp = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
+  std::vector<std::uint64_t> gid(static_cast<std::size_t>(ncomp));
+  for (auto& g : gid) g = w.next_group_id();
+  std::vector<std::uint64_t> sizes(gid.size(), 0);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto c = static_cast<std::size_t>(comp[i]);
+    ++sizes[c];
+    entity e = *w.find_entity(ids[i]);
+    if (e.group != gid[c]) {
+      e.group = gid[c];
+      w.put_entity(std::move(e));
+    }
+  }
+  for (std::size_t c = 0; c < gid.size(); ++c) w.set_group_size(gid[c], sizes[c]);
+}
+
+}  // namespace orggov

@@ -1,0 +1,93 @@
+// World changes (rules.md "World changes"): facts from the real-name and
+// account systems. Accepted when well-formed unless they name something
+// unknown or reuse an id; `audit` reports what they broke.
+#include "orggov/graph.hpp"
+#include "rules/handlers.hpp"
+
+namespace orggov::detail {
+
+void handle(txn& t, const ops::add_entity& op) {
+  t.id_in_use(t.w.find_entity(op.entity) != nullptr, "entity", op.entity);
+  if (t.failed()) return;
+  entity e{op.entity, op.name, op.kind, op.status.value_or(entity_status::active), {}, 0};
+  add_entity(t.w, std::move(e));
+  t.effect("entity_added", {op.entity}, "entity {} added", op.entity);
+}
+
+namespace {
+template <class F>
+void update_entity(txn& t, const std::string& id, F&& f) {
+  if (!t.ent(id)) return;
+  entity e = *t.w.find_entity(id);
+  f(e);
+  t.w.put_entity(std::move(e));
+}
+}  // namespace
+
+void handle(txn& t, const ops::set_entity_status& op) {
+  update_entity(t, op.entity, [&](entity& e) { e.status = op.status; });
+  if (!t.failed())
+    t.effect("entity_status_set", {op.entity}, "entity {} is now {}", op.entity,
+             to_string(op.status));
+}
+
+void handle(txn& t, const ops::rename_entity& op) {
+  update_entity(t, op.entity, [&](entity& e) { e.name = op.name; });
+  if (!t.failed()) t.effect("entity_renamed", {op.entity}, "entity {} renamed", op.entity);
+}
+
+void handle(txn& t, const ops::set_entity_kind& op) {
+  update_entity(t, op.entity, [&](entity& e) { e.kind = op.kind; });
+  if (!t.failed())
+    t.effect("entity_kind_set", {op.entity}, "entity {} is now {}", op.entity, to_string(op.kind));
+}
+
+void handle(txn& t, const ops::add_relation& op) {
+  t.ent(op.from);
+  t.ent(op.to);
+  if (t.failed()) return;
+  set_relation(t.w, op.from, op.to, op.kind, op.evidenced.value_or(true));
+  t.effect("relation_set", {op.from, op.to}, "relation {} → {} recorded", op.from, op.to);
+}
+
+void handle(txn& t, const ops::remove_relation& op) {
+  t.ent(op.from);
+  t.ent(op.to);
+  if (t.failed()) return;
+  remove_relation(t.w, op.from, op.to, op.kind);
+  t.effect("relation_removed", {op.from, op.to}, "relation {} → {} removed", op.from, op.to);
+}
+
+void handle(txn& t, const ops::add_account& op) {
+  t.id_in_use(t.w.find_account(op.account) != nullptr, "account", op.account);
+  t.ent(op.entity);
+  if (t.failed()) return;
+  account a;
+  a.uin = op.account;
+  a.entity = op.entity;
+  a.verified = op.verified.value_or(false);
+  a.channel_customer = op.channel_customer.value_or(false);
+  a.cash = op.cash.value_or(0);
+  if (op.sub_accounts) a.sub_accounts = *op.sub_accounts;
+  t.put(std::move(a));
+  t.effect("account_added", {op.account}, "account {} added", op.account);
+}
+
+void handle(txn& t, const ops::set_verified& op) {
+  if (!t.acct(op.account)) return;
+  account a = t.acct_copy(op.account);
+  a.verified = op.verified;
+  t.put(std::move(a));
+  t.effect("verification_set", {op.account}, "account {} is {}verified", op.account,
+           op.verified ? "" : "not ");
+}
+
+void handle(txn& t, const ops::set_cash& op) {
+  if (!t.acct(op.account)) return;
+  account a = t.acct_copy(op.account);
+  a.cash = op.cash;
+  t.put(std::move(a));
+  t.effect("cash_set", {op.account}, "account {} cash set to {}", op.account, op.cash);
+}
+
+}  // namespace orggov::detail
