@@ -1,16 +1,13 @@
 // Stage 2: `document` -> immutable `compiled_policy`.
 //
-// Every value is parsed here once (CIDRs, dates, exact decimals, base64), and
-// each effect's statements are indexed by action: exact actions in a hash
-// table keyed by `service:name`, `service:prefix*` patterns in a per-service
-// prefix list, `*` in a match-all list, and only the remaining globs are
-// scanned. A decision thus looks at the statements that can match its action.
+// Every value is parsed here once (CIDRs, dates, exact decimals, base64) and
+// every action and resource pattern classified (exact / prefix / any / glob).
+// The action index is built per path (index.cpp), over all its policies.
 #include "policy/internal.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 
 namespace orggov::policy {
 
@@ -89,68 +86,6 @@ compiled_value compile_value(const condition_operator& op, const boost::json::va
   return out;
 }
 
-enum class shape : std::uint8_t { all, exact, service_prefix, general };
-
-shape classify(const action_matcher& a) {
-  if (a.any) return shape::all;
-  if (a.service.k == glob::kind::exact && a.name.k == glob::kind::exact) return shape::exact;
-  if (a.service.k == glob::kind::exact &&
-      (a.name.k == glob::kind::prefix || a.name.k == glob::kind::any))
-    return shape::service_prefix;
-  return shape::general;
-}
-
-void build_index(const std::vector<compiled_statement>& stmts, policy::effect eff,
-                 action_index& idx) {
-  std::map<std::string, std::vector<std::uint32_t>> exact;
-  std::map<std::string, std::vector<action_index::prefix_entry>> prefixes;
-  for (std::uint32_t si = 0; si < stmts.size(); ++si) {
-    const compiled_statement& s = stmts[si];
-    if (s.eff != eff) continue;
-    idx.empty = false;
-    for (std::uint32_t ai = 0; ai < s.actions.size(); ++ai) {
-      const action_matcher& a = s.actions[ai];
-      switch (classify(a)) {
-        case shape::all:
-          idx.match_all.push_back(si);
-          break;
-        case shape::exact:
-          exact[a.service.text + ":" + a.name.text].push_back(si);
-          break;
-        case shape::service_prefix:
-          prefixes[a.service.text].push_back(
-              {a.name.k == glob::kind::any ? std::string() : a.name.text, si});
-          break;
-        case shape::general:
-          idx.general.push_back({si, ai});
-          break;
-      }
-    }
-  }
-  auto dedup = [](std::vector<std::uint32_t>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  };
-  dedup(idx.match_all);
-  std::vector<std::string> keys;
-  for (auto& [k, v] : exact) {
-    keys.push_back(k);
-    dedup(v);
-    idx.exact_lists.push_back(std::move(v));
-  }
-  idx.exact.build(keys);
-  keys.clear();
-  for (auto& [k, v] : prefixes) {
-    keys.push_back(k);
-    // Shorter prefixes first: the broadest pattern is tried first.
-    std::stable_sort(v.begin(), v.end(), [](const auto& x, const auto& y) {
-      return x.prefix.size() < y.prefix.size();
-    });
-    idx.service_prefixes.push_back(std::move(v));
-  }
-  idx.services.build(keys);
-}
-
 }  // namespace
 }  // namespace detail
 
@@ -192,8 +127,6 @@ compile_result compile(const document& doc) {
       p->allow_all_ = true;
     p->statements_.push_back(std::move(cs));
   }
-  detail::build_index(p->statements_, effect::allow, p->allow_);
-  detail::build_index(p->statements_, effect::deny, p->deny_);
   out.policy = std::move(p);
   return out;
 }

@@ -9,39 +9,37 @@ namespace orggov::policy {
 
 namespace detail {
 
+struct lookups {
+  std::int32_t exact, service, name2;
+};
+
 bool prepare(const request& rq, prepared_request& out) noexcept {
   out.account = rq.account;
   out.ctx = rq.ctx ? &rq.ctx->data() : nullptr;
   out.now = rq.now;
   std::string_view a = rq.action;
-  if (a.starts_with("name/")) a.remove_prefix(5);
+  if (a.size() > 5 && a.substr(0, 5) == "name/") a.remove_prefix(5);
   const auto colon = a.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == a.size()) return false;
   out.action_full = a;
   out.service = a.substr(0, colon);
   out.name = a.substr(colon + 1);
-  out.full_hash = ihash(a);
-  out.service_hash = ihash(out.service);
   const std::string_view r = rq.resource;
-  if (r == "*") {
+  if (r.size() == 1 && r[0] == '*') {
     out.resource_star = true;
     return true;
   }
   out.resource_star = false;
-  std::string_view seg[6];
-  std::size_t pos = 0;
-  for (int i = 0; i < 5; ++i) {
-    const auto c = r.find(':', pos);
-    if (c == std::string_view::npos) return false;
-    seg[i] = r.substr(pos, c - pos);
-    pos = c + 1;
-  }
-  seg[5] = r.substr(pos);
-  if (seg[0] != "qcs") return false;
-  out.service_type = seg[2];
-  out.region = seg[3];
-  out.acct = seg[4];
-  out.rest = seg[5];
+  // One pass over the resource for its first five colons.
+  std::size_t cut[5];
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < r.size() && found < 5; ++i)
+    if (r[i] == ':') cut[found++] = i;
+  if (found < 5 || cut[0] != 3 || r.substr(0, 3) != "qcs") return false;
+  out.service_type = r.substr(cut[1] + 1, cut[2] - cut[1] - 1);
+  out.region = r.substr(cut[2] + 1, cut[3] - cut[2] - 1);
+  out.acct = r.substr(cut[3] + 1, cut[4] - cut[3] - 1);
+  out.rest = r.substr(cut[4] + 1);
   return true;
 }
 
@@ -192,8 +190,6 @@ bool statement_conditions_hold(const compiled_statement& s, const prepared_reque
   return true;
 }
 
-namespace {
-
 bool statement_rest_matches(const compiled_statement& s, const prepared_request& rq) noexcept {
   if (!s.any_resource) {
     bool ok = false;
@@ -204,70 +200,75 @@ bool statement_rest_matches(const compiled_statement& s, const prepared_request&
       }
     if (!ok) return false;
   }
-  return statement_conditions_hold(s, rq);
+  return s.conditions.empty() || statement_conditions_hold(s, rq);
+}
+
+namespace {
+
+// Does some statement of `level` with effect `eff` (0 deny, 1 allow) match?
+bool level_matches(const path_index& idx, const lookups& k, std::uint32_t level, std::uint32_t eff,
+                   const prepared_request& rq) noexcept {
+  for (auto it = idx.match_all.begin(0, level, eff), e = idx.match_all.end(0, level, eff); it != e;
+       ++it)
+    if (statement_rest_matches(**it, rq)) return true;
+  if (k.exact >= 0)
+    for (auto it = idx.exact.begin(k.exact, level, eff), e = idx.exact.end(k.exact, level, eff);
+         it != e; ++it)
+      if (statement_rest_matches(**it, rq)) return true;
+  if (k.service >= 0)
+    for (auto it = idx.service_prefix.begin(k.service, level, eff),
+              e = idx.service_prefix.end(k.service, level, eff);
+         it != e; ++it) {
+      const std::string& p = it->prefix;
+      if (p.size() <= rq.name.size() && iequals_lowered(p, rq.name.substr(0, p.size())) &&
+          statement_rest_matches(*it->stmt, rq))
+        return true;
+    }
+  if (k.name2 >= 0)
+    for (auto it = idx.name2.begin(k.name2, level, eff), e = idx.name2.end(k.name2, level, eff);
+         it != e; ++it)
+      if (glob_match(it->action->name, rq.name) && statement_rest_matches(*it->stmt, rq))
+        return true;
+  for (auto it = idx.general.begin(0, level, eff), e = idx.general.end(0, level, eff); it != e;
+       ++it)
+    if (action_matches(*it->action, rq) && statement_rest_matches(*it->stmt, rq)) return true;
+  return false;
 }
 
 }  // namespace
 
-bool any_statement_matches(const compiled_policy& p, const action_index& idx,
-                           const prepared_request& rq) noexcept {
-  if (idx.empty) return false;
-  const auto& st = p.statements_;
-  for (std::uint32_t si : idx.match_all)
-    if (statement_rest_matches(st[si], rq)) return true;
-  if (const auto e = idx.exact.find(rq.action_full, rq.full_hash); e >= 0)
-    for (std::uint32_t si : idx.exact_lists[static_cast<std::size_t>(e)])
-      if (statement_rest_matches(st[si], rq)) return true;
-  if (const auto sv = idx.services.find(rq.service, rq.service_hash); sv >= 0)
-    for (const auto& pe : idx.service_prefixes[static_cast<std::size_t>(sv)]) {
-      if (pe.prefix.size() > rq.name.size()) continue;
-      bool ok = true;
-      for (std::size_t i = 0; i < pe.prefix.size(); ++i)
-        if (ascii_lower(rq.name[i]) != pe.prefix[i]) {
-          ok = false;
-          break;
-        }
-      if (ok && statement_rest_matches(st[pe.stmt], rq)) return true;
-    }
-  for (const auto& g : idx.general)
-    if (action_matches(st[g.stmt].actions[g.action], rq) && statement_rest_matches(st[g.stmt], rq))
-      return true;
-  return false;
-}
-
 }  // namespace detail
 
-path::path(std::vector<level> levels_account_first) : levels_(std::move(levels_account_first)) {
-  for (const auto& l : levels_) {
-    for (const auto& [id, p] : l.policies) {
-      flat_.push_back(p.get());
-      broken_ = broken_ || !p;
-    }
-    ends_.push_back(static_cast<std::uint32_t>(flat_.size()));
-  }
+path::path() : index_(detail::build_path_index({})) {}
+
+path::path(std::vector<level> levels_account_first)
+    : levels_(std::move(levels_account_first)), index_(detail::build_path_index(levels_)) {}
+
+bool path::broken() const noexcept {
+  return index_->broken;
 }
 
 authorization evaluate(const path& pth, const request& rq) noexcept {
   try {
-    const auto& ends = pth.level_ends();
-    if (ends.empty() || pth.broken()) return {};
+    const detail::path_index& idx = pth.index();
+    if (idx.levels == 0 || idx.broken) return {};
     detail::prepared_request pr;
     if (!detail::prepare(rq, pr)) return {};
-    const auto& flat = pth.flat();
-    std::uint32_t begin = 0;
-    for (const std::uint32_t end : ends) {
-      for (std::uint32_t i = begin; i < end; ++i) {
-        const compiled_policy* p = flat[i];
-        if (p->has_deny_ && detail::any_statement_matches(*p, p->deny_, pr))
-          return {false, reason::explicit_deny};
-      }
-      bool allowed = false;
-      for (std::uint32_t i = begin; i < end && !allowed; ++i) {
-        const compiled_policy* p = flat[i];
-        allowed = p->allow_all_ || detail::any_statement_matches(*p, p->allow_, pr);
-      }
-      if (!allowed) return {false, reason::no_allow};
-      begin = end;
+    // Hash only for the tables this path has.
+    detail::lookups k{-1, -1, -1};
+    if (!idx.exact.keys.empty())
+      k.exact = idx.exact.keys.find(pr.action_full, detail::ihash(pr.action_full));
+    if (!idx.service_prefix.keys.empty())
+      k.service = idx.service_prefix.keys.find(pr.service, detail::ihash(pr.service));
+    if (!idx.name2.keys.empty() && pr.name.size() >= 2) {
+      const std::string_view two = pr.name.substr(0, 2);
+      k.name2 = idx.name2.keys.find(two, detail::ihash(two));
+    }
+    for (std::uint32_t l = 0; l < idx.levels; ++l) {
+      if (idx.has_deny[l] && detail::level_matches(idx, k, l, 0, pr))
+        return {false, reason::explicit_deny};
+      if (!idx.allow_all[l] && !detail::level_matches(idx, k, l, 1, pr))
+        return {false, reason::no_allow};
     }
     return {true, reason::allowed};
   } catch (...) {

@@ -488,16 +488,4 @@ void key_table::build(const std::vector<std::string>& keys) {
   }
 }
 
-std::int32_t key_table::find(std::string_view key, std::uint64_t hash) const noexcept {
-  if (keys_.empty()) return -1;
-  std::uint64_t pos = hash & mask_;
-  while (slots_[pos].index >= 0) {
-    if (slots_[pos].hash == hash &&
-        iequals(keys_[static_cast<std::size_t>(slots_[pos].index)], key))
-      return slots_[pos].index;
-    pos = (pos + 1) & mask_;
-  }
-  return -1;
-}
-
 }  // namespace orggov::policy::detail

@@ -32,7 +32,8 @@ namespace orggov::policy {
 
 namespace detail {
 struct context_data;
-}
+struct path_index;
+}  // namespace detail
 
 /// A request context: each key maps to zero or more values (string, number or
 /// bool). Built outside the hot path; every value is parsed once here (as a
@@ -95,20 +96,18 @@ struct level {
 /// Immutable and shareable; build it when attachments or the unit tree change.
 class path {
  public:
-  path() = default;
+  path();
+  /// Builds the path's index of every statement (by exact action, service
+  /// prefix and name prefix, sliced by level). Linear in the statements.
   explicit path(std::vector<level> levels_account_first);
   [[nodiscard]] const std::vector<level>& levels() const noexcept { return levels_; }
-  /// Internal view used by `evaluate`: policies of every level, flattened.
-  [[nodiscard]] const std::vector<const compiled_policy*>& flat() const noexcept { return flat_; }
-  [[nodiscard]] const std::vector<std::uint32_t>& level_ends() const noexcept { return ends_; }
   /// True when some attached policy pointer is null: every request then denies.
-  [[nodiscard]] bool broken() const noexcept { return broken_; }
+  [[nodiscard]] bool broken() const noexcept;
+  [[nodiscard]] const detail::path_index& index() const noexcept { return *index_; }
 
  private:
   std::vector<level> levels_;
-  std::vector<const compiled_policy*> flat_;
-  std::vector<std::uint32_t> ends_;
-  bool broken_ = false;
+  std::shared_ptr<const detail::path_index> index_;
 };
 
 enum class reason : std::uint8_t { allowed, explicit_deny, no_allow, not_governed };

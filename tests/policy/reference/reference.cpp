@@ -1,6 +1,6 @@
 // The reference evaluator: see reference.hpp. Written for clarity, not speed,
 // and deliberately independent of src/policy.
-#include "reference/reference.hpp"
+#include "reference.hpp"
 
 #include <boost/json/serialize.hpp>
 
