@@ -11,8 +11,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -39,8 +41,18 @@ struct scenario_report {
   world final_world;                   // the world after the last step
 };
 
-/// Runs a parsed scenario document.
-[[nodiscard]] scenario_report run_scenario(const boost::json::value& doc);
+/// One step as it ran, for observers (the demo prints these).
+struct step_event {
+  std::size_t index = 0;
+  std::string_view kind;              // "do", "check" or "query"
+  const boost::json::value* request;  // the step's request object
+  const boost::json::value* answer;   // decision JSON, query answer, or {"error", "message"}
+  bool passed = false;                // the expectation held
+};
+
+/// Runs a parsed scenario document; `observer`, if given, sees every step.
+[[nodiscard]] scenario_report run_scenario(
+    const boost::json::value& doc, const std::function<void(const step_event&)>& observer = {});
 /// Reads, parses (strictly) and runs a scenario file.
 [[nodiscard]] scenario_report run_scenario_file(const std::string& path);
 

@@ -107,7 +107,8 @@ json::value expectation_json(const expectation& e) {
 
 }  // namespace
 
-scenario_report run_scenario(const json::value& doc) {
+scenario_report run_scenario(const json::value& doc,
+                             const std::function<void(const step_event&)>& observer) {
   scenario_report rep;
   try {
     if (!doc.is_object()) invalid("", "a scenario is a JSON object");
@@ -207,6 +208,7 @@ scenario_report run_scenario(const json::value& doc) {
         ok = (!exp.allowed || *exp.allowed == d.at("allowed").get_bool()) &&
              (!exp.codes || *exp.codes == codes);
       }
+      if (observer) observer(step_event{i, kind, &req, &got, ok});
       if (ok) {
         ++rep.passed;
       } else {
