@@ -247,9 +247,8 @@ void handle(txn& t, const ops::detach_policy& op) {
   const std::string target = op.target.text();
   const auto* ids = o->attachments.find(target);
   const bool attached = ids && std::find(ids->begin(), ids->end(), op.policy) != ids->end();
-  if (!o->scp_enabled)
-    t.fail(code::policy_type_not_enabled, {o->id},
-           "service control policies are not enabled in organization {}", o->id);
+  // Only policy.not_attached and policy.detach_last judge a detachment (policy.md): with SCPs
+  // off nothing is attached, which not_attached already says.
   if (!attached)
     t.fail(code::policy_not_attached, {op.policy, target}, "policy {} is not attached to {}",
            op.policy, target);
