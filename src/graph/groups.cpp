@@ -182,7 +182,10 @@ void remove_relation(world& w, const std::string& from, const std::string& to, r
 void rebuild_groups(world& w) {
   std::vector<std::string> ids;
   ids.reserve(w.entities().size());
-  for (const auto& [id, e] : w.entities()) ids.push_back(id);
+  for (const auto& [id, e] : w.entities()) {
+    ids.push_back(id);
+    w.set_group_size(e->group, 0);  // forget the old labels
+  }
   std::sort(ids.begin(), ids.end());  // deterministic group ids
   std::vector<int> comp = components(w, ids);
   int ncomp = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
