@@ -8,6 +8,7 @@
 // 10,000 distinct requests mixing allowed, explicit and implicit denies, on
 // 1 and 2 threads; the reference evaluator on (b) for the speed-up; and
 // parse + compile of a policy of about 6,144 characters.
+// ORGGOV_BENCH_POLICY_REQUESTS (default 10,000) sets the number of requests.
 #include "orggov/policy/authorize.hpp"
 
 // The reference evaluator is test code; it is compiled into this benchmark
@@ -216,7 +217,12 @@ scenario make_scenario(const scenario_spec& spec, std::uint64_t seed) {
   sc.path = pol::path(std::move(levels));
   const std::vector<std::string> ips = {"10.1.2.3", "172.16.0.1", "192.168.3.4", "8.8.8.8"};
   const std::vector<std::string> regions = {"ap-guangzhou", "ap-shanghai", "ap-beijing"};
-  for (std::size_t i = 0; i < 10'000; ++i) {
+  // ORGGOV_BENCH_POLICY_REQUESTS shrinks the request set (and the reference
+  // check before timing) for a CI smoke run; the default is 10,000.
+  std::size_t count = 10'000;
+  if (const char* env = std::getenv("ORGGOV_BENCH_POLICY_REQUESTS"); env && *env)
+    count = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
+  for (std::size_t i = 0; i < count; ++i) {
     ref::request rq;
     rq.account = "100001";
     rq.action = kServices[rng() % kServices.size()] + ":" + kNames[rng() % kNames.size()];
