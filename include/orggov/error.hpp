@@ -28,6 +28,12 @@ struct input_error {
   }
 };
 
+template <class Stream>
+Stream& operator<<(Stream& os, const input_error& e) {
+  os << e.what();
+  return os;
+}
+
 /// Thrown by `result<T>::value()` on an input error.
 class input_exception : public std::runtime_error {
  public:

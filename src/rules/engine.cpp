@@ -124,11 +124,14 @@ boost::json::object ask(const world& w, const query& q) {
 }
 
 boost::json::object to_json(const decision& d) {
+  namespace json = boost::json;
   boost::json::object out;
   out["allowed"] = d.allowed;
   boost::json::array codes, findings, effects;
   for (const auto& f : d.findings) {
-    codes.emplace_back(name(f.code));
+    // One code may apply to several subjects: `codes` lists it once, `findings` each time.
+    if (std::find(codes.begin(), codes.end(), json::value(name(f.code))) == codes.end())
+      codes.emplace_back(name(f.code));
     boost::json::object o;
     o["code"] = name(f.code);
     o["clause"] = clause(f.code);
