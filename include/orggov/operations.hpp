@@ -23,6 +23,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "orggov/error.hpp"
 #include "orggov/time.hpp"
 #include "orggov/world.hpp"
 
@@ -462,6 +463,10 @@ struct create_policy {
   std::string name{};
   boost::json::value document{};
   std::optional<std::string> actor{};
+  /// Not a JSON field: duplicate keys that a strict JSON reader dropped inside an
+  /// object `document` (pointers relative to the document). Each is a
+  /// `policy.invalid` finding, as it would be for a document given as text.
+  std::vector<input_error> document_problems{};
 };
 BOOST_DESCRIBE_STRUCT(create_policy, (), (org, policy, name, document, actor))
 
@@ -471,6 +476,10 @@ struct update_policy {
   std::string policy{};
   boost::json::value document{};
   std::optional<std::string> actor{};
+  /// Not a JSON field: duplicate keys that a strict JSON reader dropped inside an
+  /// object `document` (pointers relative to the document). Each is a
+  /// `policy.invalid` finding, as it would be for a document given as text.
+  std::vector<input_error> document_problems{};
 };
 BOOST_DESCRIBE_STRUCT(update_policy, (), (org, policy, document, actor))
 

@@ -65,12 +65,19 @@ std::vector<std::string> all_targets(const organization& o) {
 
 // Compiles a document against the world's limits; records policy.invalid or
 // policy.too_long. Returns the compiled policy and the stored text.
-std::pair<ptr<policy::compiled_policy>, std::string> compile_doc(txn& t,
-                                                                 const boost::json::value& doc,
-                                                                 const std::string& policy_id) {
+std::pair<ptr<policy::compiled_policy>, std::string> compile_doc(
+    txn& t, const boost::json::value& doc, const std::string& policy_id,
+    const std::vector<input_error>& dropped) {
   policy::limits lim;
   lim.document_length = static_cast<std::size_t>(t.w.limits().policy_document_length);
   policy::compile_result r = policy::compile(doc, lim);
+  if (!r.too_long && !dropped.empty()) {
+    std::vector<policy::problem> all;
+    for (const auto& d : dropped) all.push_back({d.pointer, d.message});
+    all.insert(all.end(), r.problems.begin(), r.problems.end());
+    r.problems = std::move(all);
+    r.policy = nullptr;
+  }
   if (r.too_long)
     t.fail(code::policy_too_long, {policy_id}, "policy {} is longer than {} characters", policy_id,
            lim.document_length);
@@ -140,7 +147,7 @@ void handle(txn& t, const ops::create_policy& op) {
   if (o) t.id_in_use(o->policies.contains(op.policy), "policy", op.policy);
   t.actor_ref(op.actor);
   if (t.refs_failed() || !t.actor_ok(op.actor, {o->management})) return;
-  auto [compiled, text] = compile_doc(t, op.document, op.policy);
+  auto [compiled, text] = compile_doc(t, op.document, op.policy, op.document_problems);
   for (const auto& [id, p] : o->policies)
     if (p.name == op.name)
       t.fail(code::policy_duplicate_name, {op.name, id}, "policy {} is already named `{}`", id,
@@ -165,7 +172,7 @@ void handle(txn& t, const ops::update_policy& op) {
   }
   t.actor_ref(op.actor);
   if (t.refs_failed() || !t.actor_ok(op.actor, {o->management})) return;
-  auto [compiled, text] = compile_doc(t, op.document, op.policy);
+  auto [compiled, text] = compile_doc(t, op.document, op.policy, op.document_problems);
   if (p->system)
     t.fail(code::policy_system_policy, {op.policy}, "system policy {} cannot be changed",
            op.policy);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "io/strict_json.hpp"
 #include "orggov/engine.hpp"
 #include "orggov/io/json.hpp"
 
@@ -107,8 +108,33 @@ json::value expectation_json(const expectation& e) {
 
 }  // namespace
 
-scenario_report run_scenario(const json::value& doc,
-                             const std::function<void(const step_event&)>& observer) {
+namespace {
+
+// Duplicate keys inside a policy `document` object are the policy's problem
+// (a `policy.invalid` finding), not the scenario's; they reach the operation.
+void attach_dropped(operation& op, const std::string& request_ptr,
+                    const std::vector<input_error>& dropped) {
+  auto attach = [&](auto& x) {
+    const std::string prefix = request_ptr + "/document/";
+    for (const auto& d : dropped)
+      if (d.pointer.starts_with(prefix))
+        x.document_problems.push_back({d.pointer.substr(prefix.size() - 1), d.message});
+  };
+  if (auto* c = std::get_if<ops::create_policy>(&op)) attach(*c);
+  if (auto* u = std::get_if<ops::update_policy>(&op)) attach(*u);
+}
+
+bool inside_document(const std::string& pointer) {
+  // /steps/<n>/(do|check)/document/...
+  if (!pointer.starts_with("/steps/")) return false;
+  auto slash = pointer.find('/', 7);
+  if (slash == std::string::npos) return false;
+  std::string_view rest = std::string_view(pointer).substr(slash);
+  return rest.starts_with("/do/document/") || rest.starts_with("/check/document/");
+}
+
+scenario_report run(const json::value& doc, const std::function<void(const step_event&)>& observer,
+                    const std::vector<input_error>& dropped) {
   scenario_report rep;
   try {
     if (!doc.is_object()) invalid("", "a scenario is a JSON object");
@@ -187,6 +213,7 @@ scenario_report run_scenario(const json::value& doc,
             in_err = op.error();
           else {
             if (at) w.set_now(*at);
+            attach_dropped(*op, rp, dropped);
             outcome out = orggov::apply(w, *op);
             if (std::string_view(kind) == "do" && out.result.allowed) w = std::move(out.after);
             got = to_json(out.result);
@@ -224,6 +251,13 @@ scenario_report run_scenario(const json::value& doc,
   return rep;
 }
 
+}  // namespace
+
+scenario_report run_scenario(const json::value& doc,
+                             const std::function<void(const step_event&)>& observer) {
+  return run(doc, observer, {});
+}
+
 scenario_report run_scenario_file(const std::string& path) {
   scenario_report rep;
   std::ifstream in(path, std::ios::binary);
@@ -234,13 +268,22 @@ scenario_report run_scenario_file(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto doc = parse_json(ss.str());
-  if (!doc) {
-    rep.file = path;
-    rep.invalid = doc.error();
-    return rep;
-  }
-  rep = run_scenario(*doc);
+  std::vector<input_error> problems;
+  const std::string text = ss.str();
+  const json_options opt;
+  std::optional<json::value> doc;
+  if (text.size() > opt.max_size)
+    problems.push_back(
+        {"", fmt::format("input is {} bytes, over the limit of {}", text.size(), opt.max_size)});
+  else
+    doc = detail::parse_json_collect(text, opt.max_depth, problems);
+  for (const auto& p : problems)
+    if (!doc || p.message.starts_with("JSON nesting") || !inside_document(p.pointer)) {
+      rep.file = path;
+      rep.invalid = p;
+      return rep;
+    }
+  rep = run(*doc, {}, problems);
   rep.file = path;
   return rep;
 }
