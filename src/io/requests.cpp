@@ -278,6 +278,19 @@ err conditions(const ops::create_bill_group& op, std::string_view ptr) {
   return {};
 }
 
+// A uin is never written with `/`: that is the sub-account form `<uin>/<id>`.
+err new_uin(const std::string& uin, std::string_view ptr) {
+  if (uin.find('/') != std::string::npos)
+    return fail(pointer_join(ptr, "account"), fmt::format("a uin cannot contain `/`: `{}`", uin));
+  return {};
+}
+err conditions(const ops::add_account& op, std::string_view ptr) {
+  return new_uin(op.account, ptr);
+}
+err conditions(const ops::create_member& op, std::string_view ptr) {
+  return new_uin(op.account, ptr);
+}
+
 err conditions(const ops::bill_payer& q, std::string_view ptr) {
   if (!(q.period_start < q.period_end))
     return fail(pointer_join(ptr, "period_end"), "period_end must be later than period_start");

@@ -392,7 +392,16 @@ struct loader {
         std::string uin = y.uin;
         x.members = x.members.set(uin, std::make_shared<const member>(std::move(y)));
       }
-      // payers must be in the org (entity mismatch is allowed: audit reports it)
+      // payers must be in the org (entity mismatch is allowed: audit reports it), and
+      // agree with the payment history that bill_payer reads
+      for (const auto& [uin, m] : x.members) {
+        const auto& hist = w.find_account(uin)->payment_history;
+        const std::string last = hist.empty() ? "" : hist.back().payer;
+        if (last != m->payer)
+          bad(pointer_join(ptr, "members"),
+              fmt::format("payer of `{}` is `{}` but its payment history ends with `{}`", uin,
+                          m->payer, last));
+      }
       for (const auto& [uin, m] : x.members)
         if (!m->payer.empty() && m->payer != x.management && !x.members.contains(m->payer))
           bad(pointer_join(ptr, "members"),
@@ -455,6 +464,7 @@ struct loader {
         const std::string tp = pointer_join(o.at("attachments"), j);
         reader e(att[j], tp);
         std::string target = e.str("target");
+        if (target == "unit:root") target = "root";
         bool ok = target == "root" ||
                   (target.starts_with("unit:") && x.units.contains(target.substr(5))) ||
                   (target.starts_with("account:") && x.members.contains(target.substr(8)));
@@ -511,6 +521,7 @@ struct loader {
     }
     for (auto& [uin, acc] : touched) {
       std::sort(acc.pending.begin(), acc.pending.end());
+      acc.pending.erase(std::unique(acc.pending.begin(), acc.pending.end()), acc.pending.end());
       w.put_account(std::move(acc));
     }
   }

@@ -296,6 +296,7 @@ void handle(txn& t, const ops::invite_member& op) {
   if (t.refs_failed() || !t.actor_ok(op.actor, {o->management})) return;
   join_check(t, *o, *a);
   if (t.failed()) return;
+  if (const std::string* open = o->invitations.find(op.account); open && *open == unit_id) return;
   organization oc = *o;
   oc.invitations = oc.invitations.set(op.account, unit_id);
   t.put(std::move(oc));

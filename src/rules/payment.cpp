@@ -294,7 +294,7 @@ void handle(txn& t, const ops::set_credit_limit& op) {
     t.fail(code::credit_permission_not_granted, {o->id},
            "credit-limit setting is a special permission not granted to organization {}", o->id);
   auto amount = valid_amount(t, op.amount, 0, 0);
-  if (t.failed()) return;
+  if (t.failed() || m->credit_limit == amount) return;  // the same limit again: no-op
   organization oc = *o;
   member mc = *m;
   mc.credit_limit = *amount;

@@ -82,6 +82,7 @@ void handle(txn& t, const ops::add_shared_resource& op) {
   sharing_unit c = *s;
   auto it = std::find_if(c.resources.begin(), c.resources.end(),
                          [&](const shared_resource& r) { return r.id == op.resource; });
+  if (it != c.resources.end() && it->supports_exit == op.supports_exit) return;  // no-op
   if (it != c.resources.end())
     it->supports_exit = op.supports_exit;
   else

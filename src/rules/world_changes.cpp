@@ -15,30 +15,39 @@ void handle(txn& t, const ops::add_entity& op) {
 }
 
 namespace {
+// Applies `f` to the entity; true when it changed something (a no-op lists no effect).
 template <class F>
-void update_entity(txn& t, const std::string& id, F&& f) {
-  if (!t.ent(id)) return;
-  entity e = *t.w.find_entity(id);
+bool update_entity(txn& t, const std::string& id, F&& f) {
+  const entity* cur = t.ent(id);
+  if (!cur) return false;
+  entity e = *cur;
   f(e);
+  if (e.name == cur->name && e.kind == cur->kind && e.status == cur->status) return false;
   t.w.put_entity(std::move(e));
+  return true;
+}
+
+const relation_edge* find_edge(const world& w, const std::string& from, const std::string& to,
+                               relation_kind kind) {
+  for (const auto& r : w.find_entity(from)->edges)
+    if (r.other == to && r.kind == kind && r.outgoing) return &r;
+  return nullptr;
 }
 }  // namespace
 
 void handle(txn& t, const ops::set_entity_status& op) {
-  update_entity(t, op.entity, [&](entity& e) { e.status = op.status; });
-  if (!t.failed())
+  if (update_entity(t, op.entity, [&](entity& e) { e.status = op.status; }))
     t.effect("entity_status_set", {op.entity}, "entity {} is now {}", op.entity,
              to_string(op.status));
 }
 
 void handle(txn& t, const ops::rename_entity& op) {
-  update_entity(t, op.entity, [&](entity& e) { e.name = op.name; });
-  if (!t.failed()) t.effect("entity_renamed", {op.entity}, "entity {} renamed", op.entity);
+  if (update_entity(t, op.entity, [&](entity& e) { e.name = op.name; }))
+    t.effect("entity_renamed", {op.entity}, "entity {} renamed", op.entity);
 }
 
 void handle(txn& t, const ops::set_entity_kind& op) {
-  update_entity(t, op.entity, [&](entity& e) { e.kind = op.kind; });
-  if (!t.failed())
+  if (update_entity(t, op.entity, [&](entity& e) { e.kind = op.kind; }))
     t.effect("entity_kind_set", {op.entity}, "entity {} is now {}", op.entity, to_string(op.kind));
 }
 
@@ -46,14 +55,17 @@ void handle(txn& t, const ops::add_relation& op) {
   t.ent(op.from);
   t.ent(op.to);
   if (t.failed()) return;
-  set_relation(t.w, op.from, op.to, op.kind, op.evidenced.value_or(true));
+  const bool evidenced = op.evidenced.value_or(true);
+  const relation_edge* cur = find_edge(t.w, op.from, op.to, op.kind);
+  if (cur && cur->evidenced == evidenced) return;  // re-adding the same edge: no-op
+  set_relation(t.w, op.from, op.to, op.kind, evidenced);
   t.effect("relation_set", {op.from, op.to}, "relation {} → {} recorded", op.from, op.to);
 }
 
 void handle(txn& t, const ops::remove_relation& op) {
   t.ent(op.from);
   t.ent(op.to);
-  if (t.failed()) return;
+  if (t.failed() || !find_edge(t.w, op.from, op.to, op.kind)) return;  // missing edge: no-op
   remove_relation(t.w, op.from, op.to, op.kind);
   t.effect("relation_removed", {op.from, op.to}, "relation {} → {} removed", op.from, op.to);
 }
@@ -74,8 +86,9 @@ void handle(txn& t, const ops::add_account& op) {
 }
 
 void handle(txn& t, const ops::set_verified& op) {
-  if (!t.acct(op.account)) return;
-  account a = t.acct_copy(op.account);
+  const account* cur = t.acct(op.account);
+  if (!cur || cur->verified == op.verified) return;
+  account a = *cur;
   a.verified = op.verified;
   t.put(std::move(a));
   t.effect("verification_set", {op.account}, "account {} is {}verified", op.account,
@@ -83,8 +96,9 @@ void handle(txn& t, const ops::set_verified& op) {
 }
 
 void handle(txn& t, const ops::set_cash& op) {
-  if (!t.acct(op.account)) return;
-  account a = t.acct_copy(op.account);
+  const account* cur = t.acct(op.account);
+  if (!cur || cur->cash == op.cash) return;
+  account a = *cur;
   a.cash = op.cash;
   t.put(std::move(a));
   t.effect("cash_set", {op.account}, "account {} cash set to {}", op.account, op.cash);

@@ -60,6 +60,28 @@ TEST_CASE("a refused do leaves the world byte-identical") {
   CHECK(test::saved(out.after) == before);
 }
 
+TEST_CASE("an operation that changes nothing is allowed and lists no effect") {
+  world w = must(test::world_from(test::small_world),
+                 ops::create_organization{.org = "o1", .account = "1"});
+  w = must(w, ops::invite_member{.org = "o1", .account = "2"});
+  const std::string before = test::saved(w);
+  for (const operation& op : std::vector<operation>{
+           ops::invite_member{.org = "o1", .account = "2"},
+           ops::remove_relation{.from = "E1", .to = "E3", .kind = relation_kind::control},
+           ops::add_relation{.from = "E1", .to = "E2", .kind = relation_kind::control},
+           ops::set_verified{.account = "2", .verified = true},
+           ops::set_cash{.account = "1", .cash = 1000},
+           ops::rename_entity{.entity = "E1", .name = "Holding"},
+           ops::clear_entity_admin{.org = "o1", .entity = "E2"},
+           ops::remove_delegated_admin{.org = "o1", .service = "cloudaudit"}}) {
+    auto out = orggov::apply(w, op);
+    INFO(op_name(op));
+    CHECK(out.result.allowed);
+    CHECK(out.result.effects.empty());
+    CHECK(test::saved(out.after) == before);
+  }
+}
+
 TEST_CASE("joining closes the account's invitations in every org") {
   world w = test::world_from(test::small_world);
   w = must(w, ops::create_organization{.org = "o1", .account = "1"});

@@ -64,6 +64,26 @@ TEST_CASE("malformed worlds are rejected with the pointer of the culprit") {
         "/world/organizations/0/management: unknown account `nobody`");
 }
 
+TEST_CASE("snapshot state that would contradict itself is rejected") {
+  constexpr std::string_view base =
+      R"({"entities": [{"id": "E1", "name": "x", "kind": "legal_person"}],
+    "accounts": [{"uin": "1", "entity": "E1"}, {"uin": "2", "entity": "E1"}],
+    "organizations": [{"id": "o1", "management": "1", "members": [MEMBER]}]})";
+  auto with = [&](std::string_view member) {
+    std::string s(base);
+    s.replace(s.find("MEMBER"), 6, member);
+    return load_error(s);
+  };
+  CHECK(with(R"({"account": "2", "payer": "1"})") ==
+        "/world/organizations/0/members: payer of `2` is `1` but its payment history ends with ``");
+  CHECK(with(R"({"account": "2", "unit": "u9"})") ==
+        "/world/organizations/0/members/0/unit: unknown unit `u9`");
+  CHECK(with(R"({"account": "1"})") ==
+        "/world/organizations/0/members/0/account: account `1` is already in organization o1");
+  CHECK(with(R"({"account": "2"}, {"account": "2"})") ==
+        "/world/organizations/0/members/1/account: account `2` is already in organization o1");
+}
+
 TEST_CASE("a world with organizations and sharing units saves and loads with no loss") {
   world w = test::world_from(test::small_world);
   w = test::must(w, ops::create_organization{.org = "o1", .account = "1"});
@@ -152,6 +172,13 @@ TEST_CASE("malformed operations are input errors naming the JSON pointer") {
         "/steps/4/do/actor: unknown field `actor` for `add_relation`");
   CHECK(op_error(R"({"op": "create_organization", "org": "n1", "account": "1", "at": "yesterday"})")
             .starts_with("/steps/4/do/at:"));
+}
+
+TEST_CASE("a new uin cannot use the sub-account form") {
+  CHECK(op_error(R"({"op": "add_account", "account": "1/x", "entity": "E1"})") ==
+        "/steps/4/do/account: a uin cannot contain `/`: `1/x`");
+  CHECK(op_error(R"({"op": "create_member", "org": "o", "entity": "E1", "account": "a/b"})")
+            .starts_with("/steps/4/do/account:"));
 }
 
 TEST_CASE("amounts out of the 64-bit range reach the rules as invalid amounts") {
