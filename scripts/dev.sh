@@ -3,6 +3,7 @@
 #   scripts/dev.sh demo    install what is missing, build, run the demo on the shipped sample data
 #   scripts/dev.sh test    install what is missing, build, run the whole test suite
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores),
+#              ORGGOV_CMAKE_ARGS (extra configure arguments),
 #              ORGGOV_WERROR=ON to treat warnings as errors (CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,9 @@ install_missing() {
 
 build() {
   local dir=${BUILD_DIR:-build}
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DORGGOV_WERROR="${ORGGOV_WERROR:-OFF}" "$@" >/dev/null
+  # shellcheck disable=SC2086  # ORGGOV_CMAKE_ARGS is a list of words
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DORGGOV_WERROR="${ORGGOV_WERROR:-OFF}" \
+    ${ORGGOV_CMAKE_ARGS:-} >/dev/null
   cmake --build "$dir" -j "${JOBS:-$(nproc)}"
 }
 
