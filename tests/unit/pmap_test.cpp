@@ -78,12 +78,12 @@ void differential(std::uint64_t key_space, int ops, std::uint32_t seed) {
     const std::uint64_t k = rng() % key_space;
     const auto op = rng() % 10;
     if (op < 4) {
-      std::string v = "v" + std::to_string(rng() % 1000);
+      std::string v = std::string("v") + std::to_string(rng() % 1000);
       m = m.set(k, v);
       ref.insert_or_assign(k, v);
     } else if (op < 6) {
       // Consuming set; a snapshot may still share the nodes, which must then be copied.
-      std::string v = "w" + std::to_string(i);
+      std::string v = std::string("w") + std::to_string(i);
       m = std::move(m).set(k, v);
       ref.insert_or_assign(k, v);
     } else if (op < 9) {
@@ -297,7 +297,7 @@ TEST_SUITE("pmap") {
     // The last owner of a shared node may be either thread: hand two copies
     // away, let go of ours, and let the threads race to destroy.
     for (int round = 0; round < 50; ++round) {
-      auto shared = base.set(std::uint64_t{1} << 40, "r" + std::to_string(round));
+      auto shared = base.set(std::uint64_t{1} << 40, std::string("r") + std::to_string(round));
       auto reader = [&ok](pmap<std::uint64_t, std::string> m) {
         std::size_t n = 0;
         for (const auto& kv : m) n += kv.first == 7 ? 1 : 0;
