@@ -91,17 +91,9 @@ std::string payer_by_ask(const world& w, const ops::bill_payer& q) {
   return std::string(p->as_string());
 }
 
-/// The same answer without JSON: what a typed `orggov::bill_payer(w, account,
-/// period_end)` in the library would do (src/rules/queries.cpp's body). Returns
-/// an empty view for an unknown account.
+/// The same answer without JSON: the library's typed `orggov::bill_payer`.
 std::string_view payer_typed(const world& w, std::string_view uin, timestamp period_end) {
-  const account* a = w.find_account(uin);
-  if (!a) return {};
-  const auto& h = a->payment_history;
-  auto it = std::lower_bound(h.begin(), h.end(), period_end,
-                             [](const payment_change& c, timestamp t) { return c.at < t; });
-  if (it != h.begin() && !std::prev(it)->payer.empty()) return std::prev(it)->payer;
-  return a->uin;
+  return orggov::bill_payer(w, uin, period_end);
 }
 
 // ------------------------------------------------------------------ (a) one member

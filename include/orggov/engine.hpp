@@ -44,6 +44,14 @@ struct outcome {
 /// `{"codes": [...]}` when it names something unknown. Never changes `w`.
 [[nodiscard]] boost::json::object ask(const world& w, const query& q);
 
+/// The typed form of the `bill_payer` query, for a billing run's hot loop: the
+/// uin that pays `account`'s pay-as-you-go bill for a settlement period ending
+/// at `period_end` (the payer in force just before it; the account itself when
+/// self-paying). Empty for an unknown account. The view lives as long as `w`.
+/// O(log n) in the account's payment history; no allocation.
+[[nodiscard]] std::string_view bill_payer(const world& w, std::string_view account,
+                                          timestamp period_end) noexcept;
+
 /// A decision as JSON: `{allowed, codes, findings: [{code, clause, message,
 /// subjects}], effects: [{kind, message, subjects}]}`.
 [[nodiscard]] boost::json::object to_json(const decision& d);

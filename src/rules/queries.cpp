@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "orggov/engine.hpp"
 #include "orggov/policy/authorize.hpp"
 #include "rules/handlers.hpp"
 
@@ -111,14 +112,8 @@ json::object answer(const world& w, const ops::explain& q) {
 }
 
 json::object answer(const world& w, const ops::bill_payer& q) {
-  const account* a = w.find_account(q.account);
-  if (!a) return codes({code::ref_unknown_account});
-  // The payer in force just before period_end: the last change strictly before it.
-  const auto& h = a->payment_history;
-  auto it = std::lower_bound(h.begin(), h.end(), q.period_end,
-                             [](const payment_change& c, timestamp t) { return c.at < t; });
-  std::string payer = q.account;
-  if (it != h.begin() && !std::prev(it)->payer.empty()) payer = std::prev(it)->payer;
+  std::string_view payer = orggov::bill_payer(w, q.account, q.period_end);
+  if (payer.empty()) return codes({code::ref_unknown_account});
   return {{"payer", payer}};
 }
 
@@ -250,3 +245,19 @@ json::object answer(const world& w, const ops::balance& q) {
 }
 
 }  // namespace orggov::detail
+
+namespace orggov {
+
+std::string_view bill_payer(const world& w, std::string_view account,
+                            timestamp period_end) noexcept {
+  const orggov::account* a = w.find_account(account);
+  if (!a) return {};
+  // The payer in force just before period_end: the last change strictly before it.
+  const auto& h = a->payment_history;
+  auto it = std::lower_bound(h.begin(), h.end(), period_end,
+                             [](const payment_change& c, timestamp t) { return c.at < t; });
+  if (it != h.begin() && !std::prev(it)->payer.empty()) return std::prev(it)->payer;
+  return a->uin;
+}
+
+}  // namespace orggov
