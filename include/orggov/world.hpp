@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/describe/enum.hpp>
@@ -214,6 +215,15 @@ struct sharing_unit {
 /// The snapshot. Cheap to copy (a handful of pointers); never mutated once
 /// published. Lookups are O(1) expected (hash tries, depth log32 n).
 class world {
+  template <class T>
+  using buffer = std::unordered_map<std::string, ptr<T>, detail::string_hash, std::equal_to<>>;
+  struct pending {  // buffered writes; a null record is an erasure
+    buffer<entity> entities;
+    buffer<account> accounts;
+    buffer<organization> orgs;
+    buffer<sharing_unit> sharing;
+  };
+
  public:
   [[nodiscard]] const entity* find_entity(std::string_view id) const;
   [[nodiscard]] const account* find_account(std::string_view uin) const;
@@ -239,13 +249,33 @@ class world {
   [[nodiscard]] const struct limits& limits() const { return limits_; }
 
   // Writers: used by the engine and the loader on a private copy.
-  void put_entity(entity e) { put(entities_, &entity::id, std::move(e)); }
-  void put_account(account a) { put(accounts_, &account::uin, std::move(a)); }
-  void erase_account(std::string_view uin) { accounts_ = accounts_.erase(uin); }
-  void put_org(organization o) { put(orgs_, &organization::id, std::move(o)); }
-  void erase_org(std::string_view id) { orgs_ = orgs_.erase(id); }
-  void put_sharing_unit(sharing_unit s) { put(sharing_, &sharing_unit::id, std::move(s)); }
-  void erase_sharing_unit(std::string_view id) { sharing_ = sharing_.erase(id); }
+  void put_entity(entity e) { put(entities_, &entity::id, std::move(e), &pending::entities); }
+  void put_account(account a) { put(accounts_, &account::uin, std::move(a), &pending::accounts); }
+  void erase_account(std::string_view uin) { erase(accounts_, uin, &pending::accounts); }
+  void put_org(organization o) { put(orgs_, &organization::id, std::move(o), &pending::orgs); }
+  void erase_org(std::string_view id) { erase(orgs_, id, &pending::orgs); }
+  void put_sharing_unit(sharing_unit s) {
+    put(sharing_, &sharing_unit::id, std::move(s), &pending::sharing);
+  }
+  void erase_sharing_unit(std::string_view id) { erase(sharing_, id, &pending::sharing); }
+
+  /// Buffers later writes of records (entities, accounts, orgs, sharing
+  /// units) instead of copying trie paths; `find_*` read the buffer first.
+  /// `commit_writes` folds them into the tries, `discard_writes` drops them.
+  /// The engine buffers each operation: a check that never commits costs its
+  /// lookups only, and a record written twice is copied into the trie once.
+  /// Iterating `entities()` etc. does not see buffered writes.
+  void buffer_writes();
+  void commit_writes();
+  void discard_writes() noexcept { pending_.reset(); }
+
+  world() = default;
+  world(const world& o);
+  world& operator=(const world& o);
+  world(world&&) noexcept = default;
+  world& operator=(world&&) noexcept = default;
+  ~world();
+
   void set_service(std::string name, bool delegable) {
     services_ = services_.set(std::move(name), delegable);
   }
@@ -262,11 +292,32 @@ class world {
 
  private:
   template <class T>
-  static void put(detail::pmap<std::string, ptr<T>>& m, std::string T::*key, T value) {
+  void put(detail::pmap<std::string, ptr<T>>& m, std::string T::*key, T value,
+           buffer<T> pending::*slot) {
     std::string k = value.*key;  // copied before the record is moved
+    auto p = std::make_shared<const T>(std::move(value));
+    if (pending_) {
+      buffered(slot).insert_or_assign(std::move(k), std::move(p));
+      return;
+    }
     // Consuming set: nodes no other snapshot shares are updated in place.
-    m = std::move(m).set(std::move(k), std::make_shared<const T>(std::move(value)));
+    m = std::move(m).set(std::move(k), std::move(p));
   }
+  template <class T>
+  void erase(detail::pmap<std::string, ptr<T>>& m, std::string_view key, buffer<T> pending::*slot) {
+    if (pending_)
+      buffered(slot).insert_or_assign(std::string(key), nullptr);  // a tombstone
+    else
+      m = m.erase(key);
+  }
+  template <class T>
+  buffer<T>& buffered(buffer<T> pending::*slot) {
+    return (*pending_).*slot;
+  }
+  template <class T>
+  const T* lookup(const detail::pmap<std::string, ptr<T>>& m, std::string_view key,
+                  buffer<T> pending::*slot) const;
+
   detail::pmap<std::string, ptr<entity>> entities_;
   detail::pmap<std::string, ptr<account>> accounts_;
   detail::pmap<std::string, ptr<organization>> orgs_;
@@ -276,6 +327,7 @@ class world {
   std::uint64_t group_counter_ = 0;
   timestamp now_{};
   struct limits limits_ {};
+  std::unique_ptr<pending> pending_;
 };
 
 }  // namespace orggov

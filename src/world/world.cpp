@@ -1,25 +1,68 @@
 #include "orggov/world.hpp"
 
 namespace orggov {
-namespace {
-template <class M>
-auto* find_ptr(const M& m, std::string_view key) {
-  auto* p = m.find(key);
+
+world::world(const world& o)
+    : entities_(o.entities_),
+      accounts_(o.accounts_),
+      orgs_(o.orgs_),
+      sharing_(o.sharing_),
+      services_(o.services_),
+      group_sizes_(o.group_sizes_),
+      group_counter_(o.group_counter_),
+      now_(o.now_),
+      limits_(o.limits_),
+      pending_(o.pending_ ? std::make_unique<pending>(*o.pending_) : nullptr) {}
+
+world& world::operator=(const world& o) {
+  if (this != &o) {
+    world copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+world::~world() = default;
+
+template <class T>
+const T* world::lookup(const detail::pmap<std::string, ptr<T>>& m, std::string_view key,
+                       buffer<T> pending::*slot) const {
+  if (pending_) {
+    const auto& b = (*pending_).*slot;
+    if (auto it = b.find(key); it != b.end()) return it->second.get();  // null: erased
+  }
+  const ptr<T>* p = m.find(key);
   return p ? p->get() : nullptr;
 }
-}  // namespace
+
+void world::buffer_writes() {
+  if (!pending_) pending_ = std::make_unique<pending>();
+}
+
+void world::commit_writes() {
+  if (!pending_) return;
+  std::unique_ptr<pending> p = std::move(pending_);
+  auto fold = [](auto& trie, auto& buf) {
+    for (auto& [key, rec] : buf)
+      trie = rec ? std::move(trie).set(key, std::move(rec)) : trie.erase(key);
+  };
+  fold(entities_, p->entities);
+  fold(accounts_, p->accounts);
+  fold(orgs_, p->orgs);
+  fold(sharing_, p->sharing);
+}
 
 const entity* world::find_entity(std::string_view id) const {
-  return find_ptr(entities_, id);
+  return lookup(entities_, id, &pending::entities);
 }
 const account* world::find_account(std::string_view uin) const {
-  return find_ptr(accounts_, uin);
+  return lookup(accounts_, uin, &pending::accounts);
 }
 const organization* world::find_org(std::string_view id) const {
-  return find_ptr(orgs_, id);
+  return lookup(orgs_, id, &pending::orgs);
 }
 const sharing_unit* world::find_sharing_unit(std::string_view id) const {
-  return find_ptr(sharing_, id);
+  return lookup(sharing_, id, &pending::sharing);
 }
 
 const organization* world::org_of(std::string_view uin) const {
