@@ -94,6 +94,13 @@ std::pair<ptr<policy::compiled_policy>, std::string> compile_doc(
   return {r.policy, std::move(text)};
 }
 
+// The policy of org `o`, or `ref.unknown_policy` (nothing when `o` is unknown).
+const policy_rec* policy_in(txn& t, const organization* o, const std::string& id) {
+  const policy_rec* p = o ? o->policies.find(id) : nullptr;
+  if (o && !p) t.fail(code::ref_unknown_policy, {id}, "unknown policy `{}`", id);
+  return p;
+}
+
 // References of attach/detach: the target must exist, an account target must be a member.
 void target_refs(txn& t, const organization* o, const target_ref& target) {
   if (!o) {
@@ -165,11 +172,7 @@ void handle(txn& t, const ops::create_policy& op) {
 
 void handle(txn& t, const ops::update_policy& op) {
   const organization* o = t.org(op.org);
-  const policy_rec* p = nullptr;
-  if (o) {
-    p = o->policies.find(op.policy);
-    if (!p) t.fail(code::ref_unknown_policy, {op.policy}, "unknown policy `{}`", op.policy);
-  }
+  const policy_rec* p = policy_in(t, o, op.policy);
   t.actor_ref(op.actor);
   if (t.refs_failed() || !t.actor_ok(op.actor, {o->management})) return;
   auto [compiled, text] = compile_doc(t, op.document, op.policy, op.document_problems);
@@ -189,11 +192,7 @@ void handle(txn& t, const ops::update_policy& op) {
 
 void handle(txn& t, const ops::delete_policy& op) {
   const organization* o = t.org(op.org);
-  const policy_rec* p = nullptr;
-  if (o) {
-    p = o->policies.find(op.policy);
-    if (!p) t.fail(code::ref_unknown_policy, {op.policy}, "unknown policy `{}`", op.policy);
-  }
+  const policy_rec* p = policy_in(t, o, op.policy);
   t.actor_ref(op.actor);
   if (t.refs_failed() || !t.actor_ok(op.actor, {o->management})) return;
   for (const auto& [target, ids] : o->attachments)
@@ -216,8 +215,7 @@ namespace {
 template <class Op>
 const organization* attachment_refs(txn& t, const Op& op) {
   const organization* o = t.org(op.org);
-  if (o && !o->policies.contains(op.policy))
-    t.fail(code::ref_unknown_policy, {op.policy}, "unknown policy `{}`", op.policy);
+  policy_in(t, o, op.policy);
   target_refs(t, o, op.target);
   t.actor_ref(op.actor);
   return o;
