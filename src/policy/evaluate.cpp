@@ -4,42 +4,74 @@
 #include "policy/internal.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace orggov::policy {
 
 namespace detail {
 
-struct lookups {
-  std::int32_t exact, service, name2;
-};
-
-bool prepare(const request& rq, prepared_request& out) noexcept {
+bool prepare_shape(const request& rq, prepared_request& out) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, colons = ':' * ones;
   out.account = rq.account;
   out.ctx = rq.ctx ? &rq.ctx->data() : nullptr;
   out.now = rq.now;
   std::string_view a = rq.action;
-  if (a.size() > 5 && a.substr(0, 5) == "name/") a.remove_prefix(5);
-  const auto colon = a.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == a.size()) return false;
+  if (a.size() > 5 && std::memcmp(a.data(), "name/", 5) == 0) a.remove_prefix(5);
+  // The colon, most often within the first 8 bytes.
+  std::size_t colon = 0;
+  if (a.size() >= 8) {
+    if (const std::uint64_t z = zero_bytes(load8(a.data()) ^ colons))
+      colon = static_cast<std::size_t>(std::countr_zero(z) >> 3);
+    else
+      colon = 8;
+  }
+  while (colon < a.size() && a[colon] != ':') ++colon;
+  if (colon == 0 || colon + 1 >= a.size()) return false;
   out.action_full = a;
   out.service = a.substr(0, colon);
   out.name = a.substr(colon + 1);
   const std::string_view r = rq.resource;
+  out.resource = r;
+  out.resource_cut = false;
   if (r.size() == 1 && r[0] == '*') {
     out.resource_star = true;
     return true;
   }
   out.resource_star = false;
-  // One pass over the resource for its first five colons.
+  // `qcs:` then at least four more colons, counted 8 bytes at a time.
+  if (r.size() < 4 || std::memcmp(r.data(), "qcs:", 4) != 0) return false;
+  const char* p = r.data();
+  const std::size_t n = r.size();
+  std::uint64_t found = 0;
+  for (std::size_t i = 4; i < n; i += 8) {
+    const std::uint64_t w = n - i >= 8 ? load8(p + i) : load_tail(p + i, n - i);
+    // Each colon leaves a 1 in its byte; the multiply sums the bytes.
+    found += ((zero_bytes(w ^ colons) >> 7) * ones) >> 56;
+    if (found >= 4) return true;
+  }
+  return false;
+}
+
+void cut_resource(prepared_request& rq) noexcept {
+  rq.resource_cut = true;
+  if (rq.resource_star) return;
+  const std::string_view r = rq.resource;
   std::size_t cut[5];
-  std::size_t found = 0;
-  for (std::size_t i = 0; i < r.size() && found < 5; ++i)
+  cut[0] = 3;
+  std::size_t found = 1;
+  for (std::size_t i = 4; i < r.size() && found < 5; ++i)
     if (r[i] == ':') cut[found++] = i;
-  if (found < 5 || cut[0] != 3 || r.substr(0, 3) != "qcs") return false;
-  out.service_type = r.substr(cut[1] + 1, cut[2] - cut[1] - 1);
-  out.region = r.substr(cut[2] + 1, cut[3] - cut[2] - 1);
-  out.acct = r.substr(cut[3] + 1, cut[4] - cut[3] - 1);
-  out.rest = r.substr(cut[4] + 1);
+  // prepare_shape saw five colons.
+  rq.service_type = r.substr(cut[1] + 1, cut[2] - cut[1] - 1);
+  rq.region = r.substr(cut[2] + 1, cut[3] - cut[2] - 1);
+  rq.acct = r.substr(cut[3] + 1, cut[4] - cut[3] - 1);
+  rq.rest = r.substr(cut[4] + 1);
+}
+
+bool prepare(const request& rq, prepared_request& out) noexcept {
+  if (!prepare_shape(rq, out)) return false;
+  cut_resource(out);
   return true;
 }
 
@@ -161,11 +193,11 @@ bool condition_holds(const compiled_condition& c, const prepared_request& rq) no
   }
   if (n == 0) {
     if (c.current_time) {
-      // qcs:current_time defaults to the request's time, made on the stack.
+      // qcs:current_time defaults to the request's time; its text, made on
+      // the stack, only for the string operators (the only ones reading it).
       char buf[40];
-      const std::size_t len = format_time_to(rq.now, buf);
       value_view v;
-      v.text = std::string_view(buf, len);
+      if (c.op.fam == family::string) v.text = std::string_view(buf, format_time_to(rq.now, buf));
       v.time = rq.now;
       return satisfies(c, v);
     }
@@ -205,34 +237,21 @@ bool statement_rest_matches(const compiled_statement& s, const prepared_request&
 
 namespace {
 
-// Does some statement of `level` with effect `eff` (0 deny, 1 allow) match?
-bool level_matches(const path_index& idx, const lookups& k, std::uint32_t level, std::uint32_t eff,
-                   const prepared_request& rq) noexcept {
-  for (auto it = idx.match_all.begin(0, level, eff), e = idx.match_all.end(0, level, eff); it != e;
-       ++it)
-    if (statement_rest_matches(**it, rq)) return true;
-  if (k.exact >= 0)
-    for (auto it = idx.exact.begin(k.exact, level, eff), e = idx.exact.end(k.exact, level, eff);
-         it != e; ++it)
-      if (statement_rest_matches(**it, rq)) return true;
-  if (k.service >= 0)
-    for (auto it = idx.service_prefix.begin(k.service, level, eff),
-              e = idx.service_prefix.end(k.service, level, eff);
-         it != e; ++it) {
-      const std::string& p = it->prefix;
-      if (p.size() <= rq.name.size() && iequals_lowered(p, rq.name.substr(0, p.size())) &&
-          statement_rest_matches(*it->stmt, rq))
-        return true;
-    }
-  if (k.name2 >= 0)
-    for (auto it = idx.name2.begin(k.name2, level, eff), e = idx.name2.end(k.name2, level, eff);
-         it != e; ++it)
-      if (glob_match(it->action->name, rq.name) && statement_rest_matches(*it->stmt, rq))
-        return true;
-  for (auto it = idx.general.begin(0, level, eff), e = idx.general.end(0, level, eff); it != e;
-       ++it)
-    if (action_matches(*it->action, rq) && statement_rest_matches(*it->stmt, rq)) return true;
-  return false;
+// Does candidate `c` match? `w0` is lower_word(rq.name).
+inline bool candidate_matches(const candidate& c, prepared_request& rq, std::uint64_t w0) noexcept {
+  if (c.slow) {
+    if (!action_matches(*c.action, rq)) return false;
+  } else {
+    // A name shorter than `len` wraps to more than `slack`.
+    const std::size_t slack = c.exact ? 0 : SIZE_MAX >> 1;
+    if (rq.name.size() - c.len > slack || (w0 & c.mask0) != c.word0) return false;
+    if (c.len > 8 &&
+        !iequals_lowered(std::string_view(c.tail, c.len - 8), rq.name.substr(8, c.len - 8)))
+      return false;
+  }
+  if (!c.rest) return true;
+  if (!rq.resource_cut) cut_resource(rq);
+  return statement_rest_matches(*c.stmt, rq);
 }
 
 }  // namespace
@@ -249,31 +268,31 @@ bool path::broken() const noexcept {
 }
 
 authorization evaluate(const path& pth, const request& rq) noexcept {
-  try {
-    const detail::path_index& idx = pth.index();
-    if (idx.levels == 0 || idx.broken) return {};
-    detail::prepared_request pr;
-    if (!detail::prepare(rq, pr)) return {};
-    // Hash only for the tables this path has.
-    detail::lookups k{-1, -1, -1};
-    if (!idx.exact.keys.empty())
-      k.exact = idx.exact.keys.find(pr.action_full, detail::ihash(pr.action_full));
-    if (!idx.service_prefix.keys.empty())
-      k.service = idx.service_prefix.keys.find(pr.service, detail::ihash(pr.service));
-    if (!idx.name2.keys.empty() && pr.name.size() >= 2) {
-      const std::string_view two = pr.name.substr(0, 2);
-      k.name2 = idx.name2.keys.find(two, detail::ihash(two));
-    }
-    for (std::uint32_t l = 0; l < idx.levels; ++l) {
-      if (idx.has_deny[l] && detail::level_matches(idx, k, l, 0, pr))
-        return {false, reason::explicit_deny};
-      if (!idx.allow_all[l] && !detail::level_matches(idx, k, l, 1, pr))
-        return {false, reason::no_allow};
-    }
-    return {true, reason::allowed};
-  } catch (...) {
-    return {};
+  const detail::path_index& idx = pth.index();
+  if (idx.levels == 0 || idx.broken) return {};
+  detail::prepared_request pr;
+  if (!detail::prepare_shape(rq, pr)) return {};
+  const std::uint32_t block = idx.block_of(pr.service, detail::lower_word(pr.service));
+  const std::uint64_t w0 = detail::lower_word(pr.name);
+  const std::uint64_t first = std::uint64_t{1} << (w0 & 63);
+  const detail::candidate* items = idx.items.data();
+  const detail::level_span* sp = idx.spans.data() + std::size_t{block} * idx.levels;
+  for (std::uint32_t l = 0; l < idx.levels; ++l) {
+    const detail::level_span& s = sp[l];
+    if (s.deny_first & first)
+      for (const detail::candidate *c = items + s.begin, *e = items + s.deny_end; c != e; ++c)
+        if (detail::candidate_matches(*c, pr, w0)) return {false, reason::explicit_deny};
+    if (s.allows) continue;
+    bool allowed = false;
+    if (s.allow_first & first)
+      for (const detail::candidate *c = items + s.deny_end, *e = items + s.allow_end; c != e; ++c)
+        if (detail::candidate_matches(*c, pr, w0)) {
+          allowed = true;
+          break;
+        }
+    if (!allowed) return {false, reason::no_allow};
   }
+  return {true, reason::allowed};
 }
 
 explanation explain(const path& pth, const request& rq) {

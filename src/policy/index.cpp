@@ -1,58 +1,101 @@
-// The path index: every statement of every policy on a member's path, keyed
-// by action shape and sliced by level and effect (see path_index in
-// internal.hpp). Built when attachments or the unit tree change, so that a
-// decision makes at most three hash lookups whatever the path holds.
+// The path index: every statement of every policy on a member's path, filed
+// by the services its actions name and laid out, per service and level, as
+// one contiguous run of candidates (denies, then allows). See path_index in
+// internal.hpp. Built when attachments or the unit tree change, so that a
+// decision makes one lookup whatever the path holds.
 #include "policy/internal.hpp"
 
 #include <algorithm>
-#include <map>
+#include <optional>
 #include <tuple>
 
 namespace orggov::policy::detail {
 
 namespace {
 
-// Collects (key, level, effect, item) and lays them out as a `sliced`.
-template <class Item>
-class slicer {
- public:
-  explicit slicer(std::uint32_t levels) : levels_(levels) {}
-  void add(const std::string& key, std::uint32_t level, std::uint32_t eff, Item item) {
-    rows_[key].push_back({level, eff, std::move(item)});
-  }
-  sliced<Item> build(bool keyed) {
-    sliced<Item> out;
-    out.levels = levels_;
-    if (!keyed && rows_.empty()) rows_[""];  // a keyless list always has its one entry
-    std::vector<std::string> keys;
-    for (auto& [key, rows] : rows_) {
-      keys.push_back(key);
-      std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
-        return std::tie(a.level, a.eff) < std::tie(b.level, b.eff);
-      });
-      std::size_t r = 0;
-      for (std::uint32_t l = 0; l < levels_; ++l)
-        for (std::uint32_t f = 0; f < 2; ++f) {
-          out.bounds.push_back(static_cast<std::uint32_t>(out.items.size()));
-          while (r < rows.size() && rows[r].level == l && rows[r].eff == f)
-            out.items.push_back(std::move(rows[r++].item));
-        }
-    }
-    out.bounds.push_back(static_cast<std::uint32_t>(out.items.size()));
-    // Each entry's last bound is the next entry's first: entry e uses
-    // bounds[e*2L .. e*2L + 2L], which the layout above provides.
-    if (keyed) out.keys.build(keys);
-    return out;
-  }
-
- private:
-  struct row {
-    std::uint32_t level, eff;
-    Item item;
-  };
-  std::uint32_t levels_;
-  std::map<std::string, std::vector<row>> rows_;
+struct entry {
+  std::uint32_t level, eff;  // eff: 0 deny, 1 allow
+  const action_matcher* action;
+  const compiled_statement* stmt;
 };
+
+// The candidate for `name` (an action's name glob), or a slow one.
+candidate name_candidate(const glob& name) {
+  candidate c;
+  switch (name.k) {
+    case glob::kind::any:
+      return c;
+    case glob::kind::exact:
+    case glob::kind::prefix: {
+      const std::string& t = name.text;
+      if (t.empty()) return c;  // `cvm:*` spelled as a prefix of nothing
+      c.len = static_cast<std::uint32_t>(t.size());
+      c.exact = name.k == glob::kind::exact;
+      c.word0 = lower_word(t);
+      c.mask0 = t.size() >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * t.size())) - 1;
+      if (t.size() > 8) c.tail = t.data() + 8;
+      return c;
+    }
+    case glob::kind::general:
+      c.slow = true;
+      return c;
+  }
+  c.slow = true;
+  return c;
+}
+
+// The candidate of `e` in the block of `service` (null: the default block,
+// for services no action names exactly), if its action can match there.
+std::optional<candidate> make_candidate(const entry& e, const std::string* service) {
+  const action_matcher& a = *e.action;
+  candidate c;
+  if (!a.any) {
+    if (service == nullptr) {
+      if (a.service.k == glob::kind::exact) return std::nullopt;  // names a service: not here
+      c = name_candidate(a.name);
+      if (a.service.k != glob::kind::any) c.slow = true;  // `c?m:*`, `cv*:Run*`
+    } else {
+      if (!glob_match(a.service, *service)) return std::nullopt;
+      c = name_candidate(a.name);
+    }
+  }
+  c.action = &a;
+  c.stmt = e.stmt;
+  c.rest = !(e.stmt->any_resource && e.stmt->conditions.empty());
+  return c;
+}
+
+// The first-letter filter of a list (see level_span).
+std::uint64_t first_letters(const std::vector<candidate>& v) {
+  std::uint64_t m = 0;
+  for (const auto& c : v)
+    m |= (c.len == 0 || c.slow) ? ~std::uint64_t{0} : std::uint64_t{1} << (c.word0 & 63);
+  return m;
+}
+
+bool always(const candidate& c) {
+  return c.len == 0 && !c.slow && !c.rest;
+}
+
+// Orders a list cheapest first and drops repeats; returns whether it always
+// matches (its first candidate is an unconditional `*` name on `*`).
+bool normalize(std::vector<candidate>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const candidate& a, const candidate& b) {
+    return std::tuple(a.rest, a.slow, a.len) < std::tuple(b.rest, b.slow, b.len);
+  });
+  const auto same = [](const candidate& a, const candidate& b) {
+    return a.stmt == b.stmt && a.slow == b.slow && a.rest == b.rest &&
+           (a.slow ? a.action == b.action
+                   : a.len == b.len && a.exact == b.exact && a.word0 == b.word0 &&
+                         (a.len <= 8 || std::equal(a.tail, a.tail + (a.len - 8), b.tail)));
+  };
+  std::vector<candidate> out;
+  for (const auto& c : v)
+    if (std::none_of(out.begin(), out.end(), [&](const candidate& o) { return same(o, c); }))
+      out.push_back(c);
+  v = std::move(out);
+  return !v.empty() && always(v.front());
+}
 
 }  // namespace
 
@@ -60,46 +103,76 @@ std::shared_ptr<const path_index> build_path_index(const std::vector<level>& lev
   auto idx = std::make_shared<path_index>();
   const auto n = static_cast<std::uint32_t>(levels.size());
   idx->levels = n;
-  idx->allow_all.assign(n, 0);
-  idx->has_deny.assign(n, 0);
-  slicer<const compiled_statement*> exact(n), match_all(n);
-  slicer<prefix_item> service_prefix(n);
-  slicer<matcher_item> name2(n), general(n);
+  std::vector<entry> entries;  // in level order
+  std::vector<std::string> services;
   for (std::uint32_t l = 0; l < n; ++l) {
     for (const auto& [id, p] : levels[l].policies) {
       if (!p) {
         idx->broken = true;
         continue;
       }
-      if (p->allow_all_) idx->allow_all[l] = 1;
-      if (p->has_deny_) idx->has_deny[l] = 1;
+      idx->keep.push_back(p);
       for (const auto& s : p->statements_) {
         const std::uint32_t f = s.eff == effect::deny ? 0 : 1;
         for (const auto& a : s.actions) {
-          const bool svc_exact = !a.any && a.service.k == glob::kind::exact;
-          const bool svc_any = a.any || a.service.k == glob::kind::any;
-          if (a.any || (svc_any && a.name.k == glob::kind::any)) {
-            match_all.add("", l, f, &s);
-          } else if (svc_exact && a.name.k == glob::kind::exact) {
-            exact.add(a.service.text + ":" + a.name.text, l, f, &s);
-          } else if (svc_exact && (a.name.k == glob::kind::prefix || a.name.k == glob::kind::any)) {
-            service_prefix.add(a.service.text, l, f,
-                               {a.name.k == glob::kind::any ? std::string() : a.name.text, &s});
-          } else if (svc_any && (a.name.k == glob::kind::exact || a.name.k == glob::kind::prefix) &&
-                     a.name.text.size() >= 2 && !has_wildcard(a.name.text.substr(0, 2))) {
-            name2.add(a.name.text.substr(0, 2), l, f, {&a, &s});
-          } else {
-            general.add("", l, f, {&a, &s});
-          }
+          entries.push_back({l, f, &a, &s});
+          if (!a.any && a.service.k == glob::kind::exact) services.push_back(a.service.text);
         }
       }
     }
   }
-  idx->exact = exact.build(true);
-  idx->service_prefix = service_prefix.build(true);
-  idx->name2 = name2.build(true);
-  idx->match_all = match_all.build(false);
-  idx->general = general.build(false);
+  std::sort(services.begin(), services.end());
+  services.erase(std::unique(services.begin(), services.end()), services.end());
+
+  // Blocks: 0 is the default, 1 + i is services[i].
+  const std::size_t blocks = services.size() + 1;
+  idx->long_keys.assign(blocks, std::string());
+  idx->spans.resize(blocks * n);
+  std::vector<candidate> deny, allow;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::string* service = b == 0 ? nullptr : &services[b - 1];
+    if (service && service->size() > 8) idx->long_keys[b] = *service;
+    std::size_t e = 0;
+    for (std::uint32_t l = 0; l < n; ++l) {
+      deny.clear();
+      allow.clear();
+      for (; e < entries.size() && entries[e].level == l; ++e)
+        if (auto c = make_candidate(entries[e], service))
+          (entries[e].eff == 0 ? deny : allow).push_back(*c);
+      const bool deny_always = normalize(deny);
+      const bool allow_always = normalize(allow);
+      if (deny_always) deny.resize(1);  // the rest can add nothing
+      level_span& sp = idx->spans[b * n + l];
+      sp.begin = static_cast<std::uint32_t>(idx->items.size());
+      idx->items.insert(idx->items.end(), deny.begin(), deny.end());
+      sp.deny_end = static_cast<std::uint32_t>(idx->items.size());
+      sp.deny_first = first_letters(deny);
+      sp.allow_first = allow_always ? 0 : first_letters(allow);
+      if (allow_always)
+        sp.allows = 1;
+      else
+        idx->items.insert(idx->items.end(), allow.begin(), allow.end());
+      sp.allow_end = static_cast<std::uint32_t>(idx->items.size());
+    }
+  }
+
+  // The service table: at most half full, so every probe ends at an empty slot.
+  std::size_t cap = 2;
+  unsigned bits = 1;
+  while (cap < 2 * services.size()) {
+    cap *= 2;
+    ++bits;
+  }
+  idx->slots.assign(cap, path_index::slot{});
+  idx->shift = 64 - bits;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    const std::string& s = services[i];
+    const auto len = static_cast<std::uint32_t>(s.size());
+    const std::uint64_t word = len > 8 ? ihash(s) : lower_word(s);
+    std::uint64_t pos = ((word ^ len) * path_index::k) >> idx->shift;
+    while (idx->slots[pos].block >= 0) pos = (pos + 1) & (cap - 1);
+    idx->slots[pos] = {word, len, static_cast<std::int32_t>(i + 1)};
+  }
   return idx;
 }
 

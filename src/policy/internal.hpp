@@ -244,80 +244,106 @@ struct prepared_request {
   std::string_view action_full;  // service:Name (legacy prefix stripped)
   std::string_view service, name;
   bool resource_star;
+  bool resource_cut;  // the four segments below are set
+  std::string_view resource;
   std::string_view service_type, region, acct, rest;
   const context_data* ctx;
   timestamp now;
 };
+// Splits the action and checks the resource's shape (`*`, or `qcs:` and four
+// more colons), without cutting it; false (deny) when either is malformed.
+bool prepare_shape(const request& rq, prepared_request& out) noexcept;
+// Cuts the resource (once shape-checked) into its segments.
+void cut_resource(prepared_request& rq) noexcept;
+// Both: what `explain` uses.
 bool prepare(const request& rq, prepared_request& out) noexcept;
 
-// Open-addressing table from a case-insensitive key to a payload index.
-class key_table {
- public:
-  void build(const std::vector<std::string>& keys);  // keys lower case, distinct
-  // Returns the key's position in `keys`, or -1.
-  std::int32_t find(std::string_view key, std::uint64_t hash) const noexcept {
-    if (keys_.empty()) return -1;
-    std::uint64_t pos = hash & mask_;
-    while (slots_[pos].index >= 0) {
-      if (slots_[pos].hash == hash &&
-          iequals_lowered(keys_[static_cast<std::size_t>(slots_[pos].index)], key))
-        return slots_[pos].index;
-      pos = (pos + 1) & mask_;
-    }
-    return -1;
-  }
-  bool empty() const noexcept { return keys_.empty(); }
+// High bit of every zero byte of `t`, exactly (no borrow between bytes).
+constexpr std::uint64_t zero_bytes(std::uint64_t t) noexcept {
+  constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+  return ~(((t & low7) + low7) | t | low7);
+}
 
- private:
-  struct slot {
-    std::uint64_t hash = 0;
-    std::int32_t index = -1;
-  };
-  std::vector<slot> slots_;
-  std::vector<std::string> keys_;
-  std::uint64_t mask_ = 0;
+// The first up-to-8 bytes of `s` (non-empty) lower-cased into a word, upper
+// bytes zero. A service of at most 8 bytes is its own hash-table key.
+inline std::uint64_t lower_word(std::string_view s) noexcept {
+  return lower8(s.size() >= 8 ? load8(s.data()) : load_tail(s.data(), s.size()));
+}
+
+// One candidate of a level's deny or allow list: a statement one of whose
+// actions may match, with only the action name left to test (the service
+// was settled when the list was built), unless `slow`.
+//
+// Name test, branch-light: the request's name is at least `len` bytes (and
+// exactly `len` when `exact`), its first 8 bytes lower-cased and masked by
+// `mask0` equal `word0`, and bytes 8.. equal `tail` ignoring case. `len` 0
+// is the name `*`.
+struct candidate {
+  std::uint64_t word0 = 0, mask0 = 0;
+  std::uint32_t len = 0;
+  bool exact = false;
+  bool slow = false;  // test `action` in full instead (a `*`/`?` glob, or an unsettled service)
+  bool rest = false;  // the statement has resources other than `*` or conditions
+  const char* tail = nullptr;  // lower case, the pattern's bytes 8..len
+  const action_matcher* action = nullptr;
+  const compiled_statement* stmt = nullptr;
 };
 
-// The index of a whole path, built with it: every statement of every policy
-// on the path, keyed so that one decision makes at most three hash lookups
-// (exact action, service, first two letters of the name) whatever the number
-// of levels and policies. Each key's statements are sliced by level and
-// effect: slice (level, effect) of entry e is items[bounds[e*2L + 2l + f] ..
-// bounds[e*2L + 2l + f + 1]) for L levels.
-template <class Item>
-struct sliced {
-  key_table keys;  // unused for keyless lists (one entry)
-  std::vector<std::uint32_t> bounds;
-  std::vector<Item> items;
-  std::uint32_t levels = 0;
-  const Item* begin(std::int32_t entry, std::uint32_t level, std::uint32_t eff) const noexcept {
-    return items.data() + bounds[static_cast<std::size_t>(entry) * 2 * levels + 2 * level + eff];
-  }
-  const Item* end(std::int32_t entry, std::uint32_t level, std::uint32_t eff) const noexcept {
-    return items.data() +
-           bounds[static_cast<std::size_t>(entry) * 2 * levels + 2 * level + eff + 1];
-  }
+// One level of one action block: candidates [begin, deny_end) are the
+// level's denies, [deny_end, allow_end) its allows. `allows` marks a level
+// that holds an unconditional allow of every action of the block on `*`
+// (FullQcloudAccess, `cvm:*`): its allow list is then empty and not tried.
+//
+// `deny_first` / `allow_first` filter by the name's first letter: bit
+// (c & 63) is set for every lower-cased first letter c of the list's name
+// patterns (all bits when one is `*` or slow). A request whose first letter's
+// bit is clear cannot match the list, which is then not read.
+struct level_span {
+  std::uint32_t begin = 0, deny_end = 0, allow_end = 0;
+  std::uint32_t allows = 0;
+  std::uint64_t deny_first = 0, allow_first = 0;
 };
 
-struct prefix_item {
-  std::string prefix;  // lower case, the name before the trailing `*`
-  const compiled_statement* stmt;
-};
-struct matcher_item {
-  const action_matcher* action;
-  const compiled_statement* stmt;
-};
-
+// The compiled form of a whole path, built with it. Every statement of every
+// policy on it is filed under each service its actions name exactly
+// (`cvm:Run*` under `cvm`; `*:Describe*`, `c?m:*` and `*` under every
+// service), and under the default block for services no action names
+// (where only `*`/glob services can match). A decision therefore makes one
+// lookup, of the request's service (a service of up to 8 bytes is one
+// word: no string hash and no string compare), and then reads, level by
+// level, one contiguous run of candidates: denies, then allows.
 struct path_index {
   std::uint32_t levels = 0;
-  sliced<const compiled_statement*> exact;      // "service:name"
-  sliced<prefix_item> service_prefix;           // "service" -> name prefixes
-  sliced<matcher_item> name2;                   // `*:Na...` keyed by the name's first 2 letters
-  sliced<const compiled_statement*> match_all;  // action `*`, keyless
-  sliced<matcher_item> general;                 // any other glob, keyless
-  std::vector<std::uint8_t> allow_all;          // per level: an unconditional `*` on `*` allow
-  std::vector<std::uint8_t> has_deny;           // per level
-  bool broken = false;                          // a null policy on the path
+  bool broken = false;  // a null policy on the path
+  // Service table, open addressing; `block` -1 is an empty slot.
+  struct slot {
+    std::uint64_t word = 0;  // lower_word(service), or ihash(service) past 8 bytes
+    std::uint32_t len = 0;
+    std::int32_t block = -1;
+  };
+  std::vector<slot> slots;
+  std::uint32_t shift = 63;            // position = (word ^ len) * k >> shift
+  std::vector<std::string> long_keys;  // per block: the service when longer than 8 bytes
+  std::vector<level_span> spans;       // block b, level l: spans[b * levels + l]
+  std::vector<candidate> items;
+  // The policies the candidates point into, kept alive with the index.
+  std::vector<std::shared_ptr<const compiled_policy>> keep;
+
+  static constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
+  // The block of `service` (lower-cased `word` = lower_word(service)); 0 is
+  // the default block.
+  std::uint32_t block_of(std::string_view service, std::uint64_t word) const noexcept {
+    const std::uint32_t n = static_cast<std::uint32_t>(service.size());
+    if (n > 8) word = ihash(service);
+    const std::uint64_t mask = slots.size() - 1;
+    for (std::uint64_t pos = ((word ^ n) * k) >> shift;; pos = (pos + 1) & mask) {
+      const slot& s = slots[pos];
+      if (s.block < 0) return 0;
+      if (s.word == word && s.len == n &&
+          (n <= 8 || iequals_lowered(long_keys[static_cast<std::size_t>(s.block)], service)))
+        return static_cast<std::uint32_t>(s.block);
+    }
+  }
 };
 
 std::shared_ptr<const path_index> build_path_index(const std::vector<level>& levels);

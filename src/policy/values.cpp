@@ -472,20 +472,4 @@ std::optional<std::string> scalar_text(const boost::json::value& v) {
   return std::nullopt;
 }
 
-// ---------------------------------------------------------------- key_table
-
-void key_table::build(const std::vector<std::string>& keys) {
-  keys_ = keys;
-  std::size_t cap = 4;
-  while (cap < keys.size() * 2) cap *= 2;
-  slots_.assign(cap, slot{});
-  mask_ = cap - 1;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const std::uint64_t h = ihash(keys[i]);
-    std::uint64_t pos = h & mask_;
-    while (slots_[pos].index >= 0) pos = (pos + 1) & mask_;
-    slots_[pos] = {h, static_cast<std::int32_t>(i)};
-  }
-}
-
 }  // namespace orggov::policy::detail
