@@ -89,127 +89,127 @@ struct limits {
 
 /// One end of a relation as seen from an entity.
 struct relation_edge {
-  std::string other;
+  std::string other{};
   relation_kind kind{};
   bool outgoing = true;  // this entity is the relation's `from`
   bool evidenced = true;
 };
 
 struct entity {
-  std::string id;
-  std::string name;
+  std::string id{};
+  std::string name{};
   entity_kind kind{};
   entity_status status = entity_status::active;
-  std::vector<relation_edge> edges;  // sorted by (other, kind, outgoing)
-  std::uint64_t group = 0;           // entity group (derived; see graph.hpp)
+  std::vector<relation_edge> edges{};  // sorted by (other, kind, outgoing)
+  std::uint64_t group = 0;             // entity group (derived; see graph.hpp)
 };
 
 struct sub_account {
-  std::string id;
+  std::string id{};
   sub_account_kind kind = sub_account_kind::sub_user;
 };
 
 /// A change of payer at `at`; an empty payer means self-pay from then on.
 struct payment_change {
-  timestamp at;
-  std::string payer;
+  timestamp at{};
+  std::string payer{};
 };
 
 struct account {
-  std::string uin;
-  std::string entity;
+  std::string uin{};
+  std::string entity{};
   bool verified = false;
   bool channel_customer = false;
   std::int64_t cash = 0;
   std::int64_t transferred = 0;  // funds transferred from the management account
-  std::vector<sub_account> sub_accounts;
-  std::optional<billing_basis> basis;
-  std::vector<payment_change> payment_history;  // time-ordered
+  std::vector<sub_account> sub_accounts{};
+  std::optional<billing_basis> basis{};
+  std::vector<payment_change> payment_history{};  // time-ordered
   // Derived indexes (rebuilt on load, never saved):
-  std::string org;                   // the org it is in (management or member), or empty
-  std::vector<std::string> pending;  // orgs with an open invitation or request for it
-  std::vector<std::string> sharing;  // sharing units it owns or takes part in
+  std::string org{};                   // the org it is in (management or member), or empty
+  std::vector<std::string> pending{};  // orgs with an open invitation or request for it
+  std::vector<std::string> sharing{};  // sharing units it owns or takes part in
 };
 
 struct unit {
-  std::string id;
-  std::string parent;  // empty for root
-  std::string name;
+  std::string id{};
+  std::string parent{};  // empty for root
+  std::string name{};
   int depth = 0;  // root 0, its children 1
 };
 
 struct login_permission {
-  std::string name;
-  std::vector<std::string> grants;  // sub-accounts `<uin>/<id>` of the management account
+  std::string name{};
+  std::vector<std::string> grants{};  // sub-accounts `<uin>/<id>` of the management account
 };
 
 struct member {
-  std::string uin;
+  std::string uin{};
   std::string unit = "root";
   join_method how = join_method::invited;
   bool exit_allowed = true;
-  std::string payer;  // empty: self-pay
+  std::string payer{};  // empty: self-pay
   bool discount_inherited = false;
   bool consolidated_consent = false;
-  std::optional<std::int64_t> credit_limit;
+  std::optional<std::int64_t> credit_limit{};
   bool fund_transfer = false;  // special permissions, per member
   bool pay_on_behalf = false;  // may pay on behalf of others
   bool finance_custody = false;
-  std::vector<login_permission> logins;  // [0] is the built-in `admin`
+  std::vector<login_permission> logins{};  // [0] is the built-in `admin`
 };
 
 struct policy_rec {
-  std::string id;
-  std::string name;
-  std::string document;  // the document as JSON text (compact)
-  bool system = false;   // FullQcloudAccess
-  ptr<policy::compiled_policy> compiled;
+  std::string id{};
+  std::string name{};
+  std::string document{};  // the document as JSON text (compact)
+  bool system = false;     // FullQcloudAccess
+  ptr<policy::compiled_policy> compiled{};
 };
 
 struct identity_sync {
-  std::string user;
-  std::string account;
+  std::string user{};
+  std::string account{};
   sync_kind as = sync_kind::sub_account;
-  std::vector<std::string> permissions;
+  std::vector<std::string> permissions{};
 };
 
 struct organization {
-  std::string id;
-  std::string management;
-  detail::pmap<std::string, unit> units;
-  detail::pmap<std::string, ptr<member>> members;
+  std::string id{};
+  std::string management{};
+  detail::pmap<std::string, unit> units{};
+  detail::pmap<std::string, ptr<member>> members{};
   [[nodiscard]] const member* find_member(std::string_view uin) const {
     const ptr<member>* m = members.find(uin);
     return m ? m->get() : nullptr;
   }
-  detail::pmap<std::string, std::string> associated;   // entity -> entity admin uin ("" none)
-  detail::pmap<std::string, std::string> invitations;  // uin -> unit
-  detail::pset<std::string> requests;                  // uins
+  detail::pmap<std::string, std::string> associated{};   // entity -> entity admin uin ("" none)
+  detail::pmap<std::string, std::string> invitations{};  // uin -> unit
+  detail::pset<std::string> requests{};                  // uins
   // service control policies
   bool scp_enabled = false;
-  detail::pmap<std::string, policy_rec> policies;
-  detail::pmap<std::string, std::vector<std::string>> attachments;  // target -> policy ids
-  detail::pmap<std::string, ptr<policy::path>> paths;  // member uin -> prepared path (derived)
+  detail::pmap<std::string, policy_rec> policies{};
+  detail::pmap<std::string, std::vector<std::string>> attachments{};  // target -> policy ids
+  detail::pmap<std::string, ptr<policy::path>> paths{};  // member uin -> prepared path (derived)
   // finance
   bool credit_limit_permission = false;
-  detail::pmap<std::string, std::vector<std::string>> bill_groups;
+  detail::pmap<std::string, std::vector<std::string>> bill_groups{};
   // access
-  detail::pmap<std::string, std::string> delegations;  // service -> uin
+  detail::pmap<std::string, std::string> delegations{};  // service -> uin
   bool identity_center = false;
-  detail::pmap<std::string, std::vector<identity_sync>> identity_users;  // user -> syncs
+  detail::pmap<std::string, std::vector<identity_sync>> identity_users{};  // user -> syncs
 };
 
 struct shared_resource {
-  std::string id;
+  std::string id{};
   bool supports_exit = true;
 };
 
 struct sharing_unit {
-  std::string id;
-  std::string owner;
+  std::string id{};
+  std::string owner{};
   sharing_scope scope = sharing_scope::in_org;
-  std::vector<shared_resource> resources;
-  std::map<std::string, bool> sharees;  // uin -> accepted
+  std::vector<shared_resource> resources{};
+  std::map<std::string, bool> sharees{};  // uin -> accepted
 };
 
 /// The snapshot. Cheap to copy (a handful of pointers); never mutated once

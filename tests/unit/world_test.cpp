@@ -7,13 +7,12 @@
 TEST_CASE("a copied world is independent of the original") {
   orggov::world a;
   orggov::add_entity(a, {"E1", "n", orggov::entity_kind::legal_person, {}, {}, 0});
-  orggov::account acc;
-  acc.uin = "1";
-  acc.entity = "E1";
+  const orggov::account acc{.uin = "1", .entity = "E1"};
   a.put_account(acc);
   orggov::world b = a;
-  acc.cash = 500;
-  b.put_account(acc);
+  orggov::account richer = acc;
+  richer.cash = 500;
+  b.put_account(richer);
   CHECK(a.find_account("1")->cash == 0);
   CHECK(b.find_account("1")->cash == 500);
   b.erase_account("1");
