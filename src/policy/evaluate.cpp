@@ -1,77 +1,114 @@
 // Stage 3: deciding a request. The hot path (`evaluate`) allocates nothing:
-// the request is split into string_views once, its action hashed once, and
-// each policy's action index yields the candidate statements.
+// it splits the action, checks the resource's shape, looks the service up
+// once in the path index and reads each level's candidates (path_index in
+// internal.hpp); the request is cut into all its segments only when a
+// candidate needs them.
 #include "policy/internal.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace orggov::policy {
 
 namespace detail {
 
-bool prepare_shape(const request& rq, prepared_request& out) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, colons = ':' * ones;
-  out.account = rq.account;
-  out.ctx = rq.ctx ? &rq.ctx->data() : nullptr;
-  out.now = rq.now;
-  std::string_view a = rq.action;
+namespace {
+
+constexpr std::uint64_t ones = 0x0101010101010101ull, colons = ':' * ones;
+
+// An action split: `service:Name`, legacy `name/` prefix stripped.
+struct split_action {
+  std::string_view full, service, name;
+  std::uint64_t service_word;  // lower_word(service) when it is at most 8 bytes
+};
+
+inline bool split(std::string_view a, split_action& out) noexcept {
   if (a.size() > 5 && std::memcmp(a.data(), "name/", 5) == 0) a.remove_prefix(5);
-  // The colon, most often within the first 8 bytes.
   std::size_t colon = 0;
+  std::uint64_t word = 0;
   if (a.size() >= 8) {
-    if (const std::uint64_t z = zero_bytes(load8(a.data()) ^ colons))
+    // The colon, most often within the first 8 bytes, which also give the
+    // service's key word.
+    const std::uint64_t w = load8(a.data());
+    if (const std::uint64_t z = zero_bytes(w ^ colons)) {
       colon = static_cast<std::size_t>(std::countr_zero(z) >> 3);
-    else
+      word = lower8(w & ((std::uint64_t{1} << (8 * colon)) - 1));
+    } else {
       colon = 8;
+      word = lower8(w);  // the key when the service is exactly 8 bytes
+      while (colon < a.size() && a[colon] != ':') ++colon;
+    }
+  } else {
+    while (colon < a.size() && a[colon] != ':') ++colon;
+    if (colon > 0 && colon < a.size()) word = lower8(load_tail(a.data(), colon));
   }
-  while (colon < a.size() && a[colon] != ':') ++colon;
   if (colon == 0 || colon + 1 >= a.size()) return false;
-  out.action_full = a;
+  out.full = a;
   out.service = a.substr(0, colon);
   out.name = a.substr(colon + 1);
-  const std::string_view r = rq.resource;
-  out.resource = r;
-  out.resource_cut = false;
-  if (r.size() == 1 && r[0] == '*') {
-    out.resource_star = true;
-    return true;
-  }
-  out.resource_star = false;
-  // `qcs:` then at least four more colons, counted 8 bytes at a time.
+  out.service_word = word;
+  return true;
+}
+
+// `*`, or `qcs:` followed by at least four more colons (what cutting into
+// six segments needs); the colons are counted 16 or 8 bytes at a time.
+inline bool resource_shape_ok(std::string_view r) noexcept {
+  if (r.size() == 1 && r[0] == '*') return true;
   if (r.size() < 4 || std::memcmp(r.data(), "qcs:", 4) != 0) return false;
   const char* p = r.data();
   const std::size_t n = r.size();
-  std::uint64_t found = 0;
-  for (std::size_t i = 4; i < n; i += 8) {
+  std::size_t i = 4;
+  unsigned need = 4;
+#if defined(__SSE2__)
+  const __m128i c = _mm_set1_epi8(':');
+  for (; n - i >= 16; i += 16) {
+    auto m = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), c)));
+    for (; m != 0; m &= m - 1)
+      if (--need == 0) return true;
+  }
+#endif
+  for (; i < n; i += 8) {
     const std::uint64_t w = n - i >= 8 ? load8(p + i) : load_tail(p + i, n - i);
-    // Each colon leaves a 1 in its byte; the multiply sums the bytes.
-    found += ((zero_bytes(w ^ colons) >> 7) * ones) >> 56;
-    if (found >= 4) return true;
+    for (std::uint64_t z = zero_bytes(w ^ colons); z != 0; z &= z - 1)
+      if (--need == 0) return true;
   }
   return false;
 }
 
-void cut_resource(prepared_request& rq) noexcept {
-  rq.resource_cut = true;
-  if (rq.resource_star) return;
+// Fills `out` from an action already split and a resource of a good shape.
+void fill(const request& rq, const split_action& a, prepared_request& out) noexcept {
+  out.account = rq.account;
+  out.ctx = rq.ctx ? &rq.ctx->data() : nullptr;
+  out.now = rq.now;
+  out.action_full = a.full;
+  out.service = a.service;
+  out.name = a.name;
   const std::string_view r = rq.resource;
+  out.resource_star = r.size() == 1 && r[0] == '*';
+  if (out.resource_star) return;
   std::size_t cut[5];
   cut[0] = 3;
   std::size_t found = 1;
   for (std::size_t i = 4; i < r.size() && found < 5; ++i)
     if (r[i] == ':') cut[found++] = i;
-  // prepare_shape saw five colons.
-  rq.service_type = r.substr(cut[1] + 1, cut[2] - cut[1] - 1);
-  rq.region = r.substr(cut[2] + 1, cut[3] - cut[2] - 1);
-  rq.acct = r.substr(cut[3] + 1, cut[4] - cut[3] - 1);
-  rq.rest = r.substr(cut[4] + 1);
+  out.service_type = r.substr(cut[1] + 1, cut[2] - cut[1] - 1);
+  out.region = r.substr(cut[2] + 1, cut[3] - cut[2] - 1);
+  out.acct = r.substr(cut[3] + 1, cut[4] - cut[3] - 1);
+  out.rest = r.substr(cut[4] + 1);
 }
 
+}  // namespace
+
 bool prepare(const request& rq, prepared_request& out) noexcept {
-  if (!prepare_shape(rq, out)) return false;
-  cut_resource(out);
+  split_action a;
+  if (!split(rq.action, a) || !resource_shape_ok(rq.resource)) return false;
+  fill(rq, a, out);
   return true;
 }
 
@@ -237,21 +274,37 @@ bool statement_rest_matches(const compiled_statement& s, const prepared_request&
 
 namespace {
 
-// Does candidate `c` match? `w0` is lower_word(rq.name).
-inline bool candidate_matches(const candidate& c, prepared_request& rq, std::uint64_t w0) noexcept {
+// The request as `evaluate` holds it: split action; the full
+// prepared_request is made on first need. (A constructor, not aggregate
+// initialization, which zero-filled all ~220 bytes on every decision.)
+class lazy_request {
+ public:
+  explicit lazy_request(const request& rq) noexcept : rq_(rq) {}
+  const prepared_request& get() noexcept {
+    if (!pr_) fill(rq_, a, pr_.emplace());
+    return *pr_;
+  }
+  split_action a;
+
+ private:
+  const request& rq_;
+  std::optional<prepared_request> pr_;
+};
+
+// Does candidate `c` match? `w0` is lower_word(name).
+inline bool candidate_matches(const candidate& c, lazy_request& rq, std::uint64_t w0) noexcept {
   if (c.slow) {
-    if (!action_matches(*c.action, rq)) return false;
+    if (!action_matches(*c.action, rq.get())) return false;
   } else {
+    const std::string_view name = rq.a.name;
     // A name shorter than `len` wraps to more than `slack`.
     const std::size_t slack = c.exact ? 0 : SIZE_MAX >> 1;
-    if (rq.name.size() - c.len > slack || (w0 & c.mask0) != c.word0) return false;
+    if (name.size() - c.len > slack || (w0 & c.mask0) != c.word0) return false;
     if (c.len > 8 &&
-        !iequals_lowered(std::string_view(c.tail, c.len - 8), rq.name.substr(8, c.len - 8)))
+        !iequals_lowered(std::string_view(c.tail, c.len - 8), name.substr(8, c.len - 8)))
       return false;
   }
-  if (!c.rest) return true;
-  if (!rq.resource_cut) cut_resource(rq);
-  return statement_rest_matches(*c.stmt, rq);
+  return !c.rest || statement_rest_matches(*c.stmt, rq.get());
 }
 
 }  // namespace
@@ -270,23 +323,24 @@ bool path::broken() const noexcept {
 authorization evaluate(const path& pth, const request& rq) noexcept {
   const detail::path_index& idx = pth.index();
   if (idx.levels == 0 || idx.broken) return {};
-  detail::prepared_request pr;
-  if (!detail::prepare_shape(rq, pr)) return {};
-  const std::uint32_t block = idx.block_of(pr.service, detail::lower_word(pr.service));
-  const std::uint64_t w0 = detail::lower_word(pr.name);
-  const std::uint64_t first = std::uint64_t{1} << (w0 & 63);
+  detail::lazy_request lr(rq);
+  if (!detail::split(rq.action, lr.a) || !detail::resource_shape_ok(rq.resource)) return {};
+  const std::uint32_t block = idx.block_of(lr.a.service, lr.a.service_word);
+  const std::string_view name = lr.a.name;
+  const std::uint64_t w0 = detail::lower8(
+      name.size() >= 8 ? detail::load8(name.data()) : detail::load_tail(name.data(), name.size()));
+  const std::uint64_t first = detail::first_bit(w0);
   const detail::candidate* items = idx.items.data();
   const detail::level_span* sp = idx.spans.data() + std::size_t{block} * idx.levels;
-  for (std::uint32_t l = 0; l < idx.levels; ++l) {
-    const detail::level_span& s = sp[l];
-    if (s.deny_first & first)
-      for (const detail::candidate *c = items + s.begin, *e = items + s.deny_end; c != e; ++c)
-        if (detail::candidate_matches(*c, pr, w0)) return {false, reason::explicit_deny};
-    if (s.allows) continue;
+  for (const detail::level_span *s = sp, *end = sp + idx.levels; s != end; ++s) {
+    if (s->deny_first & first)
+      for (const detail::candidate *c = items + s->begin, *e = items + s->deny_end; c != e; ++c)
+        if (detail::candidate_matches(*c, lr, w0)) return {false, reason::explicit_deny};
+    if (s->allows) continue;
     bool allowed = false;
-    if (s.allow_first & first)
-      for (const detail::candidate *c = items + s.deny_end, *e = items + s.allow_end; c != e; ++c)
-        if (detail::candidate_matches(*c, pr, w0)) {
+    if (s->allow_first & first)
+      for (const detail::candidate *c = items + s->deny_end, *e = items + s->allow_end; c != e; ++c)
+        if (detail::candidate_matches(*c, lr, w0)) {
           allowed = true;
           break;
         }

@@ -65,11 +65,10 @@ std::optional<candidate> make_candidate(const entry& e, const std::string* servi
   return c;
 }
 
-// The first-letter filter of a list (see level_span).
+// The first-letters filter of a list (see level_span).
 std::uint64_t first_letters(const std::vector<candidate>& v) {
   std::uint64_t m = 0;
-  for (const auto& c : v)
-    m |= (c.len == 0 || c.slow) ? ~std::uint64_t{0} : std::uint64_t{1} << (c.word0 & 63);
+  for (const auto& c : v) m |= (c.len < 4 || c.slow) ? ~std::uint64_t{0} : first_bit(c.word0);
   return m;
 }
 

@@ -236,26 +236,19 @@ struct compiled_statement {
   bool any_resource = false;  // some resource is `*`
 };
 
-// A request, split once per decision. No default member initializers: it
-// lives on the stack of every decision and `prepare` sets what is read
-// (zero-filling its ~150 bytes showed up as a third of `evaluate`'s own time).
+// A request, split. `evaluate` splits only the action and checks the
+// resource's shape, in locals; this whole form is made (on the stack) only
+// when a candidate needs the resource segments or a condition, and by
+// `explain`.
 struct prepared_request {
   std::string_view account;
   std::string_view action_full;  // service:Name (legacy prefix stripped)
   std::string_view service, name;
   bool resource_star;
-  bool resource_cut;  // the four segments below are set
-  std::string_view resource;
   std::string_view service_type, region, acct, rest;
   const context_data* ctx;
   timestamp now;
 };
-// Splits the action and checks the resource's shape (`*`, or `qcs:` and four
-// more colons), without cutting it; false (deny) when either is malformed.
-bool prepare_shape(const request& rq, prepared_request& out) noexcept;
-// Cuts the resource (once shape-checked) into its segments.
-void cut_resource(prepared_request& rq) noexcept;
-// Both: what `explain` uses.
 bool prepare(const request& rq, prepared_request& out) noexcept;
 
 // High bit of every zero byte of `t`, exactly (no borrow between bytes).
@@ -294,10 +287,14 @@ struct candidate {
 // that holds an unconditional allow of every action of the block on `*`
 // (FullQcloudAccess, `cvm:*`): its allow list is then empty and not tried.
 //
-// `deny_first` / `allow_first` filter by the name's first letter: bit
-// (c & 63) is set for every lower-cased first letter c of the list's name
-// patterns (all bits when one is `*` or slow). A request whose first letter's
-// bit is clear cannot match the list, which is then not read.
+// `deny_first` / `allow_first` filter by the name's first four letters: bit
+// first_bit(w) is set for the lower-cased first four letters of every name
+// pattern of the list (all bits when one is shorter than four letters, `*`
+// or slow). A request whose bit is clear cannot match the list, which is
+// then not read.
+inline std::uint64_t first_bit(std::uint64_t word0) noexcept {
+  return std::uint64_t{1} << (((word0 & 0xffffffffull) * 0x9E3779B97F4A7C15ull) >> 58);
+}
 struct level_span {
   std::uint32_t begin = 0, deny_end = 0, allow_end = 0;
   std::uint32_t allows = 0;
