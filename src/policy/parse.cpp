@@ -1,13 +1,14 @@
 // Stage 1: JSON text or value -> `document`, collecting every grammar problem.
 //
-// JSON text goes through boost::json::basic_parser with our own handler,
+// JSON text goes through orggov's strict reader (src/io/strict_json.cpp),
 // because boost::json::object keeps the last of duplicate keys silently and
-// parse_options has no duplicate-key check; the handler also knows the JSON
+// parse_options has no duplicate-key check; the reader knows the JSON
 // pointer of every value it builds, so nesting and duplicates are reported
 // where they occur.
 #include "policy/internal.hpp"
 
-#include <boost/json/basic_parser_impl.hpp>
+#include "io/strict_json.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
@@ -199,124 +200,6 @@ std::string to_string(const condition_operator& op) {
 namespace {
 
 namespace json = boost::json;
-
-class text_handler {
- public:
-  constexpr static std::size_t max_object_size = std::size_t(-1);
-  constexpr static std::size_t max_array_size = std::size_t(-1);
-  constexpr static std::size_t max_key_size = std::size_t(-1);
-  constexpr static std::size_t max_string_size = std::size_t(-1);
-
-  text_handler(std::vector<problem>* problems, std::size_t max_depth)
-      : problems_(problems), max_depth_(max_depth) {}
-
-  json::value root;
-  bool depth_reported = false;
-
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) { return begin(json::object()); }
-  bool on_object_end(std::size_t, json::error_code&) { return end(); }
-  bool on_array_begin(json::error_code&) { return begin(json::array()); }
-  bool on_array_end(std::size_t, json::error_code&) { return end(); }
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    buf_.append(s.data(), s.size());
-    return true;
-  }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
-    buf_.append(s.data(), s.size());
-    frame& f = stack_.back();
-    f.key = std::move(buf_);
-    buf_.clear();
-    f.skip = f.v.as_object().contains(f.key);
-    if (f.skip) problems_->push_back({current_pointer(), fmt::format("duplicate key `{}`", f.key)});
-    return true;
-  }
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
-    buf_.append(s.data(), s.size());
-    return true;
-  }
-  bool on_string(json::string_view s, std::size_t, json::error_code&) {
-    buf_.append(s.data(), s.size());
-    insert(json::value(json::string(buf_)));
-    buf_.clear();
-    return true;
-  }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
-    insert(json::value(i));
-    return true;
-  }
-  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
-    insert(json::value(u));
-    return true;
-  }
-  bool on_double(double d, json::string_view, json::error_code&) {
-    insert(json::value(d));
-    return true;
-  }
-  bool on_bool(bool b, json::error_code&) {
-    insert(json::value(b));
-    return true;
-  }
-  bool on_null(json::error_code&) {
-    insert(json::value(nullptr));
-    return true;
-  }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
-
- private:
-  struct frame {
-    json::value v;
-    std::string key;
-    bool skip = false;
-  };
-
-  std::string current_pointer() const {
-    std::string p;
-    for (const frame& f : stack_) {
-      if (f.v.is_object())
-        p = pointer_append(p, f.key);
-      else
-        p = pointer_append(p, f.v.as_array().size());
-    }
-    return p;
-  }
-
-  bool begin(json::value v) {
-    if (stack_.size() + 1 > max_depth_ && !depth_reported) {
-      depth_reported = true;
-      problems_->push_back(
-          {current_pointer(), fmt::format("JSON nesting is deeper than {} levels", max_depth_)});
-    }
-    stack_.push_back({std::move(v), {}, false});
-    return true;
-  }
-  bool end() {
-    json::value v = std::move(stack_.back().v);
-    stack_.pop_back();
-    insert(std::move(v));
-    return true;
-  }
-  void insert(json::value v) {
-    if (stack_.empty()) {
-      root = std::move(v);
-      return;
-    }
-    frame& f = stack_.back();
-    if (f.v.is_object()) {
-      if (!f.skip) f.v.as_object().emplace(f.key, std::move(v));
-    } else {
-      f.v.as_array().push_back(std::move(v));
-    }
-  }
-
-  std::vector<problem>* problems_;
-  std::size_t max_depth_;
-  std::vector<frame> stack_;
-  std::string buf_;
-};
 
 // ---------------------------------------------------------------- grammar walk
 
@@ -675,25 +558,17 @@ parse_result parse_text(std::string_view text, const limits& lim) {
     r.too_long = true;
     return r;
   }
-  json::parse_options opt;
-  // A little beyond the limit so that the handler reports the depth problem
-  // itself and the document below it can still be checked.
-  opt.max_depth = lim.max_depth + 32;
-  json::basic_parser<text_handler> p(opt, &r.problems, lim.max_depth);
-  json::error_code ec;
-  const std::size_t n = p.write_some(false, text.data(), text.size(), ec);
-  if (ec) {
-    if (!(ec == json::error::too_deep && p.handler().depth_reported))
-      r.problems.push_back(
-          {"", fmt::format("document is not valid JSON: {} at offset {}", ec.message(), n)});
-    return r;
-  }
-  if (n != text.size()) {
-    r.problems.push_back(
-        {"", fmt::format("document is not valid JSON: unexpected text at offset {}", n)});
-    return r;
-  }
-  walker(r).run(p.handler().root);
+  // The strict reader shared with the rest of orggov: it reports duplicate
+  // keys and the first place nesting passes the limit, then keeps going, so
+  // the grammar below can still be checked.
+  std::vector<input_error> found;
+  std::optional<json::value> root = orggov::detail::parse_json_collect(text, lim.max_depth, found);
+  for (auto& f : found)
+    r.problems.push_back({std::move(f.pointer), f.message.starts_with("not valid JSON")
+                                                    ? "document is " + f.message
+                                                    : std::move(f.message)});
+  if (!root) return r;
+  walker(r).run(*root);
   return r;
 }
 
