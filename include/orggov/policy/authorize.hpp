@@ -97,8 +97,9 @@ struct level {
 class path {
  public:
   path();
-  /// Builds the path's index of every statement (by exact action, service
-  /// prefix and name prefix, sliced by level). Linear in the statements.
+  /// Builds the path's compiled form: for each service named by an action
+  /// on the path (and one default), each level's candidate statements, denies
+  /// then allows, in one contiguous run. Linear in statements × services.
   explicit path(std::vector<level> levels_account_first);
   [[nodiscard]] const std::vector<level>& levels() const noexcept { return levels_; }
   /// True when some attached policy pointer is null: every request then denies.
