@@ -38,9 +38,9 @@ std::string describe(const json::object& a, bool explain) {
                                 std::string_view(a.at("reason").as_string()));
   if (!explain) return out;
   for (const auto& m : a.at("matched").as_array())
-    out += fmt::format("\n  matched: policy {} statement {} at {}",
-                       std::string_view(m.at("policy").as_string()), m.at("statement").as_int64(),
-                       std::string_view(m.at("target").as_string()));
+    out += fmt::format(
+        "\n  matched: policy {} statement {} at {}", std::string_view(m.at("policy").as_string()),
+        m.at("statement").to_number<std::int64_t>(), std::string_view(m.at("target").as_string()));
   for (const auto& t : a.at("missing_allow_at").as_array())
     out += fmt::format("\n  no allow at: {}", std::string_view(t.as_string()));
   for (const auto& k : a.at("missing_context").as_array())

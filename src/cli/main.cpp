@@ -2,6 +2,7 @@
 // Results go to stdout, errors to stderr. Exit codes: 0 success, 1 a failed
 // expectation / refused decision / lint error, 2 invalid input or usage.
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,20 @@ commands:
 
 }  // namespace
 
+int run(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  // The library reports bad input as values; anything thrown here is a bug
+  // or exhaustion, and still ends in one clear line rather than an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "orggov: internal error: {}\n", e.what());
+    return 2;
+  }
+}
+
+int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     fmt::print(stderr, "{}", usage);
