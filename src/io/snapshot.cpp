@@ -569,18 +569,23 @@ result<world> load_world(const json::value& v, std::string_view pointer) {
   try {
     loader l;
     l.base = std::string(pointer);
-    reader r(v, l.base);
-    r.opt("format");  // informational
-    l.w.set_now(r.time("now", {}));
-    l.limits(r);
-    l.services(r);
-    l.entities(r);
-    l.relations(r);
-    l.accounts(r);
-    l.organizations(r);
-    l.sharing(r);
+    {
+      // `r`'s destructor reports unknown fields by throwing: it must run before
+      // the return value is built, as clang (before 16) does not destroy a
+      // return value when a local's destructor throws, leaking the world.
+      reader r(v, l.base);
+      r.opt("format");  // informational
+      l.w.set_now(r.time("now", {}));
+      l.limits(r);
+      l.services(r);
+      l.entities(r);
+      l.relations(r);
+      l.accounts(r);
+      l.organizations(r);
+      l.sharing(r);
+    }
     rebuild_groups(l.w);
-    return l.w;
+    return std::move(l.w);
   } catch (const load_failure& f) {
     return f.e;
   }
