@@ -571,7 +571,7 @@ result<world> load_world(const json::value& v, std::string_view pointer) {
     l.base = std::string(pointer);
     {
       // `r`'s destructor reports unknown fields by throwing: it must run before
-      // the return value is built, as clang (before 16) does not destroy a
+      // the return value is built, as clang 14 does not destroy a
       // return value when a local's destructor throws, leaking the world.
       reader r(v, l.base);
       r.opt("format");  // informational
