@@ -273,6 +273,12 @@ struct loader {
         if (!h.opt("at")) bad(pointer_join(hp, "at"), "missing field `at`");
         if (!x.payment_history.empty() && c.at < x.payment_history.back().at)
           bad(pointer_join(hp, "at"), "payment history must be in time order");
+        // Later changes are recorded at the clock's time, so a history past
+        // the clock would go back in time at the next change.
+        if (w.now() < c.at)
+          bad(pointer_join(hp, "at"),
+              fmt::format("payment change at {} is after the world's clock {}", format_time(c.at),
+                          format_time(w.now())));
         if (!c.payer.empty() && c.payer.find('/') != std::string::npos)
           bad(pointer_join(hp, "payer"), "expected a uin");
         x.payment_history.push_back(std::move(c));
