@@ -8,6 +8,7 @@
 #include "policy/internal.hpp"
 
 #include "io/strict_json.hpp"
+#include "orggov/io/json.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -26,21 +27,11 @@ std::size_t count_code_points(std::string_view text) noexcept {
 }
 
 std::string pointer_append(std::string_view base, std::string_view token) {
-  std::string out(base);
-  out.push_back('/');
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out.push_back(c);
-  }
-  return out;
+  return orggov::pointer_join(base, token);
 }
 
 std::string pointer_append(std::string_view base, std::size_t index) {
-  return fmt::format("{}/{}", base, index);
+  return orggov::pointer_join(base, index);
 }
 
 // ---------------------------------------------------------------- operators
