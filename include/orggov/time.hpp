@@ -8,6 +8,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,5 +32,9 @@ struct timestamp {
 /// Formats as `YYYY-MM-DDTHH:MM:SSZ`, with `.ffffff` only when the instant has
 /// a sub-second part.
 [[nodiscard]] std::string format_time(timestamp t);
+
+/// The same text written into `buf` without allocating (the policy engine's
+/// hot path formats `qcs:current_time` this way); returns its length.
+std::size_t format_time_to(timestamp t, char (&buf)[40]) noexcept;
 
 }  // namespace orggov

@@ -1,5 +1,7 @@
 #include "orggov/time.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace orggov {
@@ -91,7 +93,7 @@ std::optional<timestamp> parse_time(std::string_view s, bool allow_date_only) no
   return timestamp{secs * 1'000'000 + micros};
 }
 
-std::string format_time(timestamp t) {
+std::size_t format_time_to(timestamp t, char (&buf)[40]) noexcept {
   std::int64_t secs = t.us / 1'000'000;
   std::int64_t micros = t.us % 1'000'000;
   if (micros < 0) {
@@ -105,11 +107,20 @@ std::string format_time(timestamp t) {
     --days;
   }
   const civil c = civil_from_days(days);
-  if (micros == 0)
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.y, c.m, c.d, rem / 3600,
-                       rem / 60 % 60, rem % 60);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.y, c.m, c.d, rem / 3600,
-                     rem / 60 % 60, rem % 60, micros);
+  const auto r =
+      micros == 0
+          ? fmt::format_to_n(buf, sizeof buf - 1, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.y, c.m,
+                             c.d, rem / 3600, rem / 60 % 60, rem % 60)
+          : fmt::format_to_n(buf, sizeof buf - 1, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.y,
+                             c.m, c.d, rem / 3600, rem / 60 % 60, rem % 60, micros);
+  const std::size_t n = std::min<std::size_t>(r.size, sizeof buf - 1);
+  buf[n] = '\0';
+  return n;
+}
+
+std::string format_time(timestamp t) {
+  char buf[40];
+  return std::string(buf, format_time_to(t, buf));
 }
 
 }  // namespace orggov

@@ -151,10 +151,6 @@ std::optional<bool> parse_bool_text(std::string_view) noexcept;
 // The grammar problem of a six-segment resource text, if any (parse.cpp).
 std::optional<std::string> resource_problem(std::string_view text);
 
-// Formats like orggov::format_time, into a caller buffer (no allocation).
-// Returns the number of characters written (at most 32).
-std::size_t format_time_to(timestamp t, char (&buf)[40]) noexcept;
-
 // The text of a JSON scalar as a condition or context value: strings as they
 // are, bools `true`/`false`, numbers in shortest round-trip decimal form.
 std::optional<std::string> scalar_text(const boost::json::value& v);

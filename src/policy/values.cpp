@@ -420,44 +420,6 @@ std::optional<bool> parse_bool_text(std::string_view s) noexcept {
   return std::nullopt;
 }
 
-// ---------------------------------------------------------------- time text
-
-std::size_t format_time_to(timestamp t, char (&buf)[40]) noexcept {
-  std::int64_t secs = t.us / 1'000'000;
-  std::int64_t frac = t.us % 1'000'000;
-  if (frac < 0) {
-    frac += 1'000'000;
-    --secs;
-  }
-  std::int64_t days = secs / 86400;
-  std::int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  // civil_from_days (Howard Hinnant)
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += (m <= 2);
-  const int n =
-      frac == 0
-          ? std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                          static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                          static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60))
-          : std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                          static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                          static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
-                          static_cast<long long>(frac));
-  return n < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1);
-}
-
 std::optional<std::string> scalar_text(const boost::json::value& v) {
   if (v.is_string()) return std::string(v.get_string());
   if (v.is_bool()) return std::string(v.get_bool() ? "true" : "false");
