@@ -117,36 +117,6 @@ void join(txn& t, const std::string& org_id, const std::string& uin, const std::
 
 namespace {
 
-// Removes `uin` from in-org sharing units and deletes the in-org units it owns.
-void end_in_org_sharing(txn& t, const std::string& uin) {
-  const account* a = t.w.find_account(uin);
-  const std::vector<std::string> units = a->sharing;
-  for (const auto& id : units) {
-    const sharing_unit* s = t.w.find_sharing_unit(id);
-    if (!s || s->scope != sharing_scope::in_org) continue;
-    if (s->owner == uin) {
-      for (const auto& [sharee, accepted] : s->sharees) {
-        account sa = t.acct_copy(sharee);
-        index_remove(sa.sharing, id);
-        t.put(std::move(sa));
-      }
-      account oa = t.acct_copy(uin);
-      index_remove(oa.sharing, id);
-      t.put(std::move(oa));
-      t.w.erase_sharing_unit(id);
-      t.effect("sharing_unit_deleted", {id}, "in-org sharing unit {} owned by {} deleted", id, uin);
-    } else {
-      sharing_unit copy = *s;
-      copy.sharees.erase(uin);
-      t.w.put_sharing_unit(std::move(copy));
-      account sa = t.acct_copy(uin);
-      index_remove(sa.sharing, id);
-      t.put(std::move(sa));
-      t.effect("sharee_removed", {id, uin}, "account {} leaves in-org sharing unit {}", uin, id);
-    }
-  }
-}
-
 // Drops grants to sub-accounts of `uin` from every member's login permissions.
 void end_login_grants_of(txn& t, organization& o, const std::string& uin) {
   const std::string prefix = uin + "/";
@@ -228,7 +198,7 @@ void depart(txn& t, const std::string& org_id, const std::string& uin) {
   account a = t.acct_copy(uin);
   a.org.clear();
   t.put(std::move(a));
-  end_in_org_sharing(t, uin);
+  end_sharing(t, uin, sharing_scope::in_org);
   t.effect("member_departed", {uin, org_id}, "account {} leaves organization {}", uin, org_id);
   t.effect("service_roles_removed", {uin}, "organization service roles of account {} removed", uin);
 }
@@ -247,7 +217,7 @@ void depart_management(txn& t, organization& o) {
   account a = t.acct_copy(uin);
   a.org.clear();
   t.put(std::move(a));
-  end_in_org_sharing(t, uin);
+  end_sharing(t, uin, sharing_scope::in_org);
   t.effect("service_roles_removed", {uin}, "management service roles of account {} removed", uin);
 }
 
@@ -458,26 +428,7 @@ void handle(txn& t, const ops::delete_member_account& op) {
   removal(t, op, true);
   if (t.failed()) return;
   // Close the account: its out-of-org units and share invitations go with it.
-  const account a = *t.w.find_account(op.account);
-  for (const auto& id : a.sharing) {
-    const sharing_unit* s = t.w.find_sharing_unit(id);
-    if (!s) continue;
-    if (s->owner == op.account) {
-      for (const auto& [sharee, accepted] : s->sharees) {
-        account sa = t.acct_copy(sharee);
-        index_remove(sa.sharing, id);
-        t.put(std::move(sa));
-      }
-      t.w.erase_sharing_unit(id);
-      t.effect("sharing_unit_deleted", {id}, "sharing unit {} deleted", id);
-    } else {
-      sharing_unit copy = *s;
-      copy.sharees.erase(op.account);
-      t.w.put_sharing_unit(std::move(copy));
-      t.effect("sharee_removed", {id, op.account}, "account {} leaves sharing unit {}", op.account,
-               id);
-    }
-  }
+  end_sharing(t, op.account, std::nullopt);
   t.w.erase_account(op.account);
   t.effect("account_closed", {op.account}, "account {} closed", op.account);
 }

@@ -58,6 +58,35 @@ void drop_sharee(txn& t, const sharing_unit& s, const std::string& uin) {
 
 }  // namespace
 
+void erase_sharing_unit(txn& t, const sharing_unit& s) {
+  const sharing_unit unit = s;  // `s` may live in the record erased below
+  for (const auto& [uin, accepted] : unit.sharees) {
+    account a = t.acct_copy(uin);
+    index_remove(a.sharing, unit.id);
+    t.put(std::move(a));
+  }
+  account o = t.acct_copy(unit.owner);
+  index_remove(o.sharing, unit.id);
+  t.put(std::move(o));
+  t.w.erase_sharing_unit(unit.id);
+  t.effect("sharing_unit_deleted", {unit.id}, "sharing unit {} owned by {} deleted", unit.id,
+           unit.owner);
+}
+
+void end_sharing(txn& t, const std::string& uin, std::optional<sharing_scope> only) {
+  const std::vector<std::string> units = t.w.find_account(uin)->sharing;
+  for (const auto& id : units) {
+    const sharing_unit* s = t.w.find_sharing_unit(id);
+    if (!s || (only && s->scope != *only)) continue;
+    if (s->owner == uin) {
+      erase_sharing_unit(t, *s);
+    } else {
+      drop_sharee(t, *s, uin);
+      t.effect("sharee_removed", {id, uin}, "account {} leaves sharing unit {}", uin, id);
+    }
+  }
+}
+
 void handle(txn& t, const ops::create_sharing_unit& op) {
   t.id_in_use(t.w.find_sharing_unit(op.sharing_unit) != nullptr, "sharing unit", op.sharing_unit);
   const account* owner = t.acct(op.owner);
@@ -172,17 +201,7 @@ void handle(txn& t, const ops::delete_sharing_unit& op) {
   const sharing_unit* s = t.sharing(op.sharing_unit);
   t.actor_ref(op.actor);
   if (t.refs_failed() || !t.actor_ok(op.actor, {s->owner})) return;
-  const sharing_unit copy = *s;
-  for (const auto& [uin, accepted] : copy.sharees) {
-    account a = t.acct_copy(uin);
-    index_remove(a.sharing, copy.id);
-    t.put(std::move(a));
-  }
-  account o = t.acct_copy(copy.owner);
-  index_remove(o.sharing, copy.id);
-  t.put(std::move(o));
-  t.w.erase_sharing_unit(copy.id);
-  t.effect("sharing_unit_deleted", {copy.id}, "sharing unit {} deleted", copy.id);
+  erase_sharing_unit(t, *s);
 }
 
 }  // namespace orggov::detail

@@ -85,6 +85,11 @@ void depart(txn& t, const std::string& org_id, const std::string& uin);
 void drop_member_state(txn& t, organization& o, const std::string& uin);
 /// Ends the management account's part (delete_organization, replacement).
 void depart_management(txn& t, organization& o);
+/// Deletes a sharing unit, keeping its owner's and sharees' indexes.
+void erase_sharing_unit(txn& t, const sharing_unit& s);
+/// Ends `uin`'s part in its sharing units (of scope `only`, or all): units it
+/// owns are deleted, it leaves the others. Lists each as an effect.
+void end_sharing(txn& t, const std::string& uin, std::optional<sharing_scope> only);
 /// True when the account owns, or takes part in (pending or accepted), an
 /// out-of-org sharing unit.
 [[nodiscard]] bool in_out_of_org_sharing(const world& w, const account& a);
