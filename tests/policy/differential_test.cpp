@@ -176,17 +176,20 @@ struct generator {
     return c;
   }
 
+  json::object statement(std::string_view effect) {
+    json::object s;
+    s["effect"] = effect;
+    s["action"] = one_or_many(kPolicyActions, 3);
+    s["resource"] = chance(0.4) ? json::value("*") : one_or_many(kPolicyResources, 2);
+    if (chance(0.5)) s["condition"] = condition();
+    return s;
+  }
+
   json::value policy_doc() {
     json::array statements;
     const std::size_t n = 1 + below(4);
-    for (std::size_t i = 0; i < n; ++i) {
-      json::object s;
-      s["effect"] = chance(0.35) ? "deny" : "allow";
-      s["action"] = one_or_many(kPolicyActions, 3);
-      s["resource"] = chance(0.4) ? json::value("*") : one_or_many(kPolicyResources, 2);
-      if (chance(0.5)) s["condition"] = condition();
-      statements.push_back(s);
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      statements.push_back(statement(chance(0.35) ? "deny" : "allow"));
     json::object doc;
     doc["version"] = "2.0";
     if (n == 1 && chance(0.3))
@@ -447,5 +450,101 @@ TEST_CASE("compiled evaluator agrees with the reference on generated requests") 
     CHECK(allowed > 0);
     CHECK(explicit_denies > 0);
     CHECK(no_allows > 0);
+  }
+}
+
+namespace {
+
+// A policy document's statements as a list (a single statement object counts
+// as a list of one), and back.
+json::array statements_of(const json::value& doc) {
+  const json::value& st = doc.as_object().at("statement");
+  return st.is_array() ? st.as_array() : json::array{st};
+}
+
+bool is_allow(const json::value& statement) {
+  return statement.as_object().at("effect").as_string() == "allow";
+}
+
+}  // namespace
+
+TEST_CASE("policy monotonicity: more denies or fewer allows never turn a deny into an allow") {
+  // Each generated path and request is decided three times: as generated,
+  // with one deny statement added somewhere, and with one allow statement
+  // removed from one level. Every decision is also checked against the
+  // reference evaluator, so the properties hold for both.
+  const std::size_t cases = env_size("ORGGOV_MONOTONIC_CASES", 4'000);
+  const std::size_t seed = env_size("ORGGOV_DIFF_SEED", 20261126);
+  generator gen{std::mt19937_64(seed)};
+  std::size_t denies = 0, only_allow_removed = 0, allow_turned_deny = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    const auto levels = gen.levels();
+    const ref::request rq = gen.request();
+    const ref::result before = ref::decide(levels, rq);
+    REQUIRE_MESSAGE(disagreement(levels, rq).empty(), describe(levels, rq));
+    denies += !before.allow;
+
+    // 1. Add a deny statement to one policy of one level, or a new policy
+    //    holding only that statement.
+    auto more = levels;
+    auto& lv = more[gen.below(more.size())];
+    json::object deny = gen.statement("deny");
+    if (gen.chance(0.5)) {
+      lv.policies.push_back(
+          {"added_deny", json::object{{"version", "2.0"}, {"statement", json::array{deny}}}});
+    } else {
+      auto& p = lv.policies[gen.below(lv.policies.size())];
+      json::array st = statements_of(p.doc);
+      st.insert(st.begin() + static_cast<std::ptrdiff_t>(gen.below(st.size() + 1)), deny);
+      p.id += "+deny";  // a changed document is another policy
+      p.doc.as_object()["statement"] = std::move(st);
+    }
+    const ref::result with_deny = ref::decide(more, rq);
+    CHECK_MESSAGE(disagreement(more, rq).empty(), describe(more, rq));
+    if (!before.allow)
+      CHECK_MESSAGE(!with_deny.allow, "a deny statement turned deny into allow:\n"
+                                          << describe(levels, rq) << "after:\n"
+                                          << describe(more, rq));
+
+    // 2. Remove one allow statement of one level (a policy left without
+    //    statements is detached).
+    auto fewer = levels;
+    auto& fl = fewer[gen.below(fewer.size())];
+    std::vector<std::pair<std::size_t, std::size_t>> allows;  // (policy, statement)
+    for (std::size_t p = 0; p < fl.policies.size(); ++p) {
+      const json::array st = statements_of(fl.policies[p].doc);
+      for (std::size_t s = 0; s < st.size(); ++s)
+        if (is_allow(st[s])) allows.emplace_back(p, s);
+    }
+    if (allows.empty()) continue;
+    const auto [pi, si] = allows[gen.below(allows.size())];
+    json::array st = statements_of(fl.policies[pi].doc);
+    st.erase(st.begin() + static_cast<std::ptrdiff_t>(si));
+    if (st.empty()) {
+      fl.policies.erase(fl.policies.begin() + static_cast<std::ptrdiff_t>(pi));
+    } else {
+      fl.policies[pi].id += "-allow";
+      fl.policies[pi].doc.as_object()["statement"] = std::move(st);
+    }
+    const ref::result without = ref::decide(fewer, rq);
+    CHECK_MESSAGE(disagreement(fewer, rq).empty(), describe(fewer, rq));
+    if (!before.allow)
+      CHECK_MESSAGE(!without.allow, "removing an allow turned deny into allow:\n"
+                                        << describe(levels, rq) << "after:\n"
+                                        << describe(fewer, rq));
+    if (allows.size() == 1) {  // the level's only allow: nothing there allows any more
+      ++only_allow_removed;
+      CHECK_MESSAGE(!without.allow, "a level without allow statements allowed:\n"
+                                        << describe(fewer, rq));
+    }
+    allow_turned_deny += before.allow && !without.allow;
+  }
+  MESSAGE("cases " << cases << ": denied before " << denies << ", only allow removed "
+                   << only_allow_removed << ", allow turned deny by a removal "
+                   << allow_turned_deny);
+  if (cases >= 1000) {  // the generator reaches every branch of the properties
+    CHECK(denies > 0);
+    CHECK(only_allow_removed > 0);
+    CHECK(allow_turned_deny > 0);
   }
 }
