@@ -1,6 +1,10 @@
 #include "orggov/engine.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <random>
+
+#include <fmt/format.h>
 
 #include <doctest/doctest.h>
 
@@ -132,61 +136,98 @@ void check_invariants(const world& w) {
   }
 }
 
+// A small random world over the id pools of test::random_ops: entities E1-E5
+// of random kinds (mostly enterprises, E1 always), a few random relations, accounts 1-6 of random
+// entities, verification, cash and channel-customer status, random limits.
+std::string random_world(unsigned seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  static const char* kinds[] = {"legal_person", "unincorporated_org", "natural_person",
+                                "individual_business", "rural_contractor"};
+  static const char* relations[] = {"legal_affiliation", "control", "financial_affiliation",
+                                    "management"};
+  boost::json::array entities, rels, accounts;
+  for (int e = 1; e <= 5; ++e)
+    entities.push_back({{"id", fmt::format("E{}", e)},
+                        {"name", fmt::format("Entity {}", e)},
+                        {"kind", kinds[e == 1 || pick(3) != 0 ? pick(2) : 2 + pick(3)]}});
+  for (std::size_t r = pick(4); r > 0; --r) {
+    const std::size_t a = 1 + pick(5), b = 1 + pick(5);
+    if (a == b) continue;
+    boost::json::object rel{{"from", fmt::format("E{}", a)},
+                            {"to", fmt::format("E{}", b)},
+                            {"kind", relations[pick(4)]}};
+    if (pick(5) == 0) rel["evidenced"] = false;
+    rels.push_back(std::move(rel));
+  }
+  for (int u = 1; u <= 6; ++u) {
+    boost::json::object a{{"uin", std::to_string(u)},
+                          {"entity", fmt::format("E{}", u <= 2 || pick(3) == 0 ? 1 : 1 + pick(5))},
+                          {"verified", pick(6) != 0},
+                          {"cash", static_cast<std::int64_t>(pick(6000))}};
+    if (pick(8) == 0) a["channel_customer"] = true;
+    if (u <= 2 || pick(2) == 0) a["sub_accounts"] = boost::json::array{{{"id", "ops"}}};
+    accounts.push_back(std::move(a));
+  }
+  boost::json::object w{
+      {"now", "2026-11-01T00:00:00Z"},
+      {"services",
+       boost::json::array{{{"name", "cloudaudit"}, {"delegable", true}}, {{"name", "cvm"}}}},
+      {"entities", std::move(entities)},
+      {"relations", std::move(rels)},
+      {"limits",
+       {{"members_per_org", 2 + static_cast<std::int64_t>(pick(4))},
+        {"unit_depth", 1 + static_cast<std::int64_t>(pick(3))},
+        {"custom_login_permissions", 1 + static_cast<std::int64_t>(pick(3))}}},
+      {"accounts", std::move(accounts)}};
+  return boost::json::serialize(w);
+}
+
 }  // namespace
 
 TEST_CASE(
     "random operation sequences: check = do, refusals change nothing, invariants hold, "
     "save/load is lossless") {
+  // ORGGOV_RANDOM_STEPS steps in all (default 20,000; CI runs 100,000 in the
+  // Release build), spread over ORGGOV_RANDOM_WORLDS generated worlds.
   const char* env = std::getenv("ORGGOV_RANDOM_STEPS");
   const long steps = env ? std::atol(env) : 20000;
-  constexpr std::string_view base = R"({
-    "now": "2026-11-01T00:00:00Z",
-    "services": [{"name": "cloudaudit", "delegable": true}, {"name": "cvm"}],
-    "entities": [
-      {"id": "E1", "name": "Holding", "kind": "legal_person"},
-      {"id": "E2", "name": "Subsidiary", "kind": "legal_person"},
-      {"id": "E3", "name": "Person", "kind": "natural_person"},
-      {"id": "E4", "name": "Other group", "kind": "unincorporated_org"},
-      {"id": "E5", "name": "Shop", "kind": "individual_business"}
-    ],
-    "relations": [{"from": "E1", "to": "E2", "kind": "control"}],
-    "limits": {"members_per_org": 4, "unit_depth": 2, "custom_login_permissions": 2},
-    "accounts": [
-      {"uin": "1", "entity": "E1", "verified": true, "cash": 5000, "sub_accounts": [{"id": "ops"}]},
-      {"uin": "2", "entity": "E1", "verified": true, "cash": 100, "sub_accounts": [{"id": "ops"}]},
-      {"uin": "3", "entity": "E2", "verified": true},
-      {"uin": "4", "entity": "E3", "verified": true},
-      {"uin": "5", "entity": "E1", "verified": false},
-      {"uin": "6", "entity": "E4", "verified": true, "channel_customer": true}
-    ]
-  })";
-  world w = test::world_from(base);
-  test::random_ops gen(20261126);
-  long allowed = 0;
-  for (long i = 0; i < steps; ++i) {
-    if (gen.rng()() % 4 == 0)
-      w.set_now({w.now().us + static_cast<std::int64_t>(gen.rng()() % 7200) * 1'000'000});
-    const operation op = gen.next();
-    const std::string before = test::saved(w);
-    decision checked = check(w, op);
-    outcome out = orggov::apply(w, op);
-    INFO("step " << i << ": " << op_name(op) << " -> "
-                 << boost::json::serialize(to_json(out.result)));
-    REQUIRE(checked.allowed == out.result.allowed);
-    REQUIRE(checked.codes() == out.result.codes());
-    REQUIRE(test::saved(w) == before);  // the input snapshot never changes
-    if (!out.result.allowed) {
-      REQUIRE_FALSE(out.result.findings.empty());
-      REQUIRE(test::saved(out.after) == before);
-      continue;
+  const char* wenv = std::getenv("ORGGOV_RANDOM_WORLDS");
+  const long worlds = std::max(1L, wenv ? std::atol(wenv) : 10L);
+  long allowed = 0, done = 0;
+  for (long k = 0; k < worlds; ++k) {
+    const unsigned seed = 20261126u + static_cast<unsigned>(k);
+    INFO("world " << k << " (seed " << seed << ")");
+    world w = test::world_from(random_world(seed));
+    test::random_ops gen(seed);
+    const long until = steps * (k + 1) / worlds;
+    for (; done < until; ++done) {
+      const long i = done;
+      if (gen.rng()() % 4 == 0)
+        w.set_now({w.now().us + static_cast<std::int64_t>(gen.rng()() % 7200) * 1'000'000});
+      gen.observe(w);
+      const operation op = gen.next();
+      const std::string before = test::saved(w);
+      decision checked = check(w, op);
+      outcome out = orggov::apply(w, op);
+      INFO("step " << i << ": " << op_name(op) << " -> "
+                   << boost::json::serialize(to_json(out.result)));
+      REQUIRE(checked.allowed == out.result.allowed);
+      REQUIRE(checked.codes() == out.result.codes());
+      REQUIRE(test::saved(w) == before);  // the input snapshot never changes
+      if (!out.result.allowed) {
+        REQUIRE_FALSE(out.result.findings.empty());
+        REQUIRE(test::saved(out.after) == before);
+        continue;
+      }
+      ++allowed;
+      w = std::move(out.after);
+      check_invariants(w);
+      const std::string saved = test::saved(w);
+      auto reloaded = load_world(boost::json::parse(saved));
+      REQUIRE_MESSAGE(reloaded.has_value(), (reloaded ? "" : reloaded.error().what()));
+      REQUIRE(test::saved(*reloaded) == saved);
     }
-    ++allowed;
-    w = std::move(out.after);
-    check_invariants(w);
-    const std::string saved = test::saved(w);
-    auto reloaded = load_world(boost::json::parse(saved));
-    REQUIRE_MESSAGE(reloaded.has_value(), (reloaded ? "" : reloaded.error().what()));
-    REQUIRE(test::saved(*reloaded) == saved);
   }
   MESSAGE(allowed << " of " << steps << " random operations were allowed");
   CHECK(allowed > steps / 10);

@@ -11,6 +11,7 @@
 #include <boost/mp11.hpp>
 
 #include "orggov/operations.hpp"
+#include "orggov/world.hpp"
 
 namespace orggov::test {
 
@@ -19,7 +20,11 @@ class random_ops {
   explicit random_ops(unsigned seed) : rng_(seed) {}
 
   operation next() {
-    const std::size_t k = pick(std::variant_size_v<operation>);
+    // Operations that end an org or an account, or knock an entity out, are
+    // drawn a fifth as often as the others, so that orgs live long enough for
+    // membership, payment and access operations to succeed.
+    std::size_t k = pick(std::variant_size_v<operation>);
+    while (rare(k) && !coin(20)) k = pick(std::variant_size_v<operation>);
     std::optional<operation> out;
     boost::mp11::mp_with_index<std::variant_size_v<operation>>(k, [&](auto I) {
       using T = std::variant_alternative_t<I, operation>;
@@ -32,7 +37,38 @@ class random_ops {
 
   std::mt19937& rng() { return rng_; }
 
+  /// Steers later operations towards the world's live state: an `org` field
+  /// names an existing org 70% of the time, and an account field then names
+  /// one of that org's management account, members, invitees or requesters
+  /// half of the time (the rest stays drawn from the fixed pools, so unknown
+  /// and unrelated references keep coming).
+  void observe(const world& w) {
+    live_.clear();
+    for (const auto& [id, o] : w.orgs()) {
+      std::vector<std::string> related{o->management};
+      for (const auto& [uin, m] : o->members) related.push_back(uin);
+      for (const auto& [uin, unit] : o->invitations) related.push_back(uin);
+      for (const auto& uin : o->requests) related.push_back(uin);
+      live_.emplace_back(id, std::move(related));
+    }
+  }
+
  private:
+  static bool rare(std::size_t k) {
+    static const std::vector<bool> flags = [] {
+      std::vector<bool> f(std::variant_size_v<operation>);
+      boost::mp11::mp_for_each<boost::mp11::mp_iota_c<std::variant_size_v<operation>>>([&](auto I) {
+        using T = std::variant_alternative_t<I, operation>;
+        constexpr std::string_view n = T::op_name;
+        f[I] = n == "delete_organization" || n == "delete_member_account" ||
+               n == "set_entity_status" || n == "change_realname" || n == "set_verified" ||
+               n == "set_entity_kind" || n == "remove_relation";
+      });
+      return f;
+    }();
+    return flags[k];
+  }
+
   std::size_t pick(std::size_t n) { return rng_() % n; }
   bool coin(unsigned percent) { return rng_() % 100 < percent; }
   const std::string& one(const std::vector<std::string>& v) { return v[pick(v.size())]; }
@@ -40,8 +76,22 @@ class random_ops {
   std::vector<std::string> accounts_{"1", "2", "3", "4", "5", "6", "7", "8", "9"};
   std::vector<std::string> entities_{"E1", "E2", "E3", "E4", "E5"};
 
+  std::vector<std::pair<std::string, std::vector<std::string>>> live_;  // org -> related uins
+  const std::vector<std::string>* related_ = nullptr;  // of the org drawn for this operation
+
   std::string value_for(std::string_view op, std::string_view field) {
-    if (field == "org") return one({"o1", "o2", "o3"});
+    if (field == "org") {
+      if (op != "create_organization" && !live_.empty() && coin(70)) {
+        const auto& [id, related] = live_[pick(live_.size())];
+        related_ = &related;
+        return id;
+      }
+      return one({"o1", "o2", "o3"});
+    }
+    const bool account_field = field == "account" || field == "to" || field == "from" ||
+                               field == "payer" || field == "subject";
+    if (account_field && related_ && op.find("relation") == std::string_view::npos && coin(50))
+      return one(*related_);
     if (field == "entity") return one(entities_);
     if ((field == "from" || field == "to") && op.find("relation") != std::string_view::npos)
       return one(entities_);
@@ -64,6 +114,7 @@ class random_ops {
 
   template <class Op>
   void fill(Op& op) {
+    related_ = nullptr;
     using members = boost::describe::describe_members<Op, boost::describe::mod_public>;
     boost::mp11::mp_for_each<members>([&](auto d) {
       auto& field = op.*d.pointer;
