@@ -1,6 +1,5 @@
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -12,18 +11,27 @@
 namespace orggov::cli {
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::stringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
+  // Reads at most one byte more than parse_json accepts, so a huge input is
+  // refused after reading the limit, not the whole file.
+  const std::size_t limit = json_options{}.max_size;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      fmt::print(stderr, "orggov: cannot read `{}`\n", path);
+      return std::nullopt;
+    }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    fmt::print(stderr, "orggov: cannot read `{}`\n", path);
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= limit && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+  if (text.size() > limit) {
+    fmt::print(stderr, "orggov: `{}` is larger than {} bytes, the input limit\n", path, limit);
     return std::nullopt;
   }
-  ss << in.rdbuf();
-  return ss.str();
+  return text;
 }
 
 bool has_help(const std::vector<std::string>& args) {

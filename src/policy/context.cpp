@@ -82,11 +82,22 @@ std::size_t context::size() const noexcept {
   return data_->entries.size();
 }
 
-std::variant<context, input_problem> parse_context(const boost::json::object& obj) {
+std::variant<context, input_problem> parse_context(const boost::json::object& obj,
+                                                   const request_limits& lim) {
   context ctx;
+  if (obj.size() > lim.max_context_keys)
+    return input_problem{"", fmt::format("context has {} keys; at most {} are allowed", obj.size(),
+                                         lim.max_context_keys)};
+  std::size_t values = 0;
   auto add = [&](std::string_view key, const boost::json::value& v,
                  const std::string& ptr) -> std::optional<input_problem> {
+    if (++values > lim.max_context_values)
+      return input_problem{
+          ptr, fmt::format("context has more than {} values in all", lim.max_context_values)};
     if (v.is_string()) {
+      if (v.get_string().size() > lim.max_string)
+        return input_problem{
+            ptr, fmt::format("context value of `{}` is longer than {} bytes", key, lim.max_string)};
       ctx.add_string(key, v.get_string());
     } else if (v.is_bool()) {
       ctx.add_bool(key, v.get_bool());
@@ -104,6 +115,8 @@ std::variant<context, input_problem> parse_context(const boost::json::object& ob
   };
   for (const auto& kv : obj) {
     const std::string ptr = pointer_append("", kv.key());
+    if (kv.key().size() > lim.max_string)
+      return input_problem{ptr, fmt::format("context key is longer than {} bytes", lim.max_string)};
     if (kv.value().is_array()) {
       const auto& a = kv.value().as_array();
       ctx.add_key(kv.key());
@@ -116,7 +129,9 @@ std::variant<context, input_problem> parse_context(const boost::json::object& ob
   return ctx;
 }
 
-std::optional<std::string> validate_action(std::string_view a) {
+std::optional<std::string> validate_action(std::string_view a, const request_limits& lim) {
+  if (a.size() > lim.max_string)
+    return fmt::format("action is longer than {} bytes", lim.max_string);
   const std::string_view original = a;
   if (a.starts_with("name/")) a.remove_prefix(5);
   const auto colon = a.find(':');
@@ -137,7 +152,9 @@ std::optional<std::string> validate_action(std::string_view a) {
   return std::nullopt;
 }
 
-std::optional<std::string> validate_resource(std::string_view r) {
+std::optional<std::string> validate_resource(std::string_view r, const request_limits& lim) {
+  if (r.size() > lim.max_string)
+    return fmt::format("resource is longer than {} bytes", lim.max_string);
   if (r == "*") return std::nullopt;
   return detail::resource_problem(r);
 }

@@ -56,8 +56,8 @@ json::object authorization_answer(const world& w, const std::string& uin, const 
                                   std::optional<principal_type> principal, bool explain) {
   const account* a = w.find_account(uin);
   if (!a) return codes({code::ref_unknown_account});
-  auto not_governed = [&] {
-    json::object o{{"decision", "allow"}, {"reason", "not_governed"}};
+  auto bare = [&](std::string_view decision, std::string_view reason) {
+    json::object o{{"decision", decision}, {"reason", reason}};
     if (explain) {
       o["matched"] = json::array{};
       o["missing_allow_at"] = json::array{};
@@ -65,17 +65,22 @@ json::object authorization_answer(const world& w, const std::string& uin, const 
     }
     return o;
   };
+  auto not_governed = [&] { return bare("allow", "not_governed"); };
   const organization* o = w.org_of(uin);
   if (!o || o->management == uin || !o->scp_enabled ||
       principal.value_or(principal_type::user) == principal_type::service_linked_role)
     return not_governed();
+  // A parsed query was validated at input; a typed one that skipped it and
+  // is malformed or over the request limits fails closed.
+  if (policy::validate_action(action) || policy::validate_resource(resource))
+    return bare("deny", "no_allow");
   policy::context ctx;
   if (ctx_json) {
     auto parsed = policy::parse_context(*ctx_json);
     if (auto* c = std::get_if<policy::context>(&parsed))
       ctx = std::move(*c);
     else
-      return {{"decision", "deny"}, {"reason", "no_allow"}};  // validated at input: fail closed
+      return bare("deny", "no_allow");
   }
   const ptr<policy::path>* p = o->paths.find(uin);
   policy::path empty;

@@ -2,6 +2,7 @@
 #include "orggov/scenario.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -266,11 +267,20 @@ scenario_report run_scenario_file(const std::string& path) {
     rep.invalid = input_error{"", fmt::format("cannot read `{}`", path)};
     return rep;
   }
+  const json_options opt;
+  // A file over the size limit is refused before it is read.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > opt.max_size) {
+    rep.file = path;
+    rep.invalid =
+        input_error{"", fmt::format("input is {} bytes, over the limit of {}", size, opt.max_size)};
+    return rep;
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   std::vector<input_error> problems;
   const std::string text = ss.str();
-  const json_options opt;
   std::optional<json::value> doc;
   if (text.size() > opt.max_size)
     problems.push_back(

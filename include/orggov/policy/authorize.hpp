@@ -66,16 +66,31 @@ struct input_problem {
   std::string message;
 };
 
+/// Bounds on one request, so that a hostile request is refused as an input
+/// error instead of costing unbounded time: matching a pattern against a
+/// string costs at most |string| × (longest run of literal characters in the
+/// pattern + 1) steps, and patterns are bounded by the policy length limit
+/// (docs/reliability.md, "Limits").
+struct request_limits {
+  std::size_t max_string = 2048;      // bytes of the action, the resource, a context key or value
+  std::size_t max_context_keys = 64;  // keys of the context object
+  std::size_t max_context_values = 256;  // values in all keys together
+};
+
 /// Reads the `context` object of an authorize/explain request: each value is
 /// a string, number, bool, or an array of those (`[]` = present, no values).
-[[nodiscard]] std::variant<context, input_problem> parse_context(const boost::json::object&);
+[[nodiscard]] std::variant<context, input_problem> parse_context(const boost::json::object&,
+                                                                 const request_limits& = {});
 
 /// Request validation (input errors). `action`: `service:Name` or the legacy
 /// `name/service:Name`, no wildcard. `resource`: `*` or a six-segment resource
-/// with an empty project_id (`*` and `?` are taken literally). Returns a
-/// one-line message on error.
-[[nodiscard]] std::optional<std::string> validate_action(std::string_view);
-[[nodiscard]] std::optional<std::string> validate_resource(std::string_view);
+/// with an empty project_id (`*` and `?` are taken literally). Either longer
+/// than `max_string` bytes is an error. Returns a one-line message on error.
+/// Hosts that build `request`s themselves should validate them with these.
+[[nodiscard]] std::optional<std::string> validate_action(std::string_view,
+                                                         const request_limits& = {});
+[[nodiscard]] std::optional<std::string> validate_resource(std::string_view,
+                                                           const request_limits& = {});
 
 struct request {
   std::string_view account;  // the evaluated member's uin
