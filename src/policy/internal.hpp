@@ -8,6 +8,7 @@
 #include "orggov/time.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -91,12 +92,44 @@ inline bool iequals_lowered(std::string_view lowered, std::string_view s) noexce
 
 // ---------------------------------------------------------------- glob
 
+// Bit-parallel (shift-and) tables of a literal run between two `*` of a
+// general pattern, 64 pattern characters per chunk: bit i of `mask(c)` is set
+// when character i of the chunk is `c` or `?`. Only the characters of the
+// chunk have an entry (found by rank in a 256-bit set), so a table costs 40
+// bytes plus 8 per distinct character.
+struct glob_chunk {
+  std::uint64_t wild = 0;                  // bits of `?`
+  std::array<std::uint64_t, 4> present{};  // which characters have an entry
+  std::vector<std::uint64_t> masks;        // in character order, `wild` included
+  [[nodiscard]] std::uint64_t mask(unsigned char c) const noexcept {
+    const unsigned w = c >> 6, b = c & 63;
+    if (!((present[w] >> b) & 1)) return wild;
+    std::size_t rank =
+        static_cast<std::size_t>(std::popcount(present[w] & ((std::uint64_t{1} << b) - 1)));
+    for (unsigned i = 0; i < w; ++i) rank += static_cast<std::size_t>(std::popcount(present[i]));
+    return masks[rank];
+  }
+};
+
+// A literal run (with `?`) of a general pattern: `text` and, for a run of two
+// or more characters between two `*`, its shift-and chunks.
+struct glob_run {
+  std::uint32_t offset = 0, length = 0;  // in glob::text
+  std::vector<glob_chunk> chunks;
+};
+
 // A `*`/`?` pattern, classified once so the common shapes skip the matcher.
+// A general pattern is matched in linear time: its first and last runs are
+// anchored and compared in place, the runs between are found leftmost one
+// after the other with shift-and, so a match costs O(|subject| ×
+// ⌈longest run / 64⌉ + |pattern|) whatever the input (`*a*a*…*b` included).
 struct glob {
   enum class kind : std::uint8_t { exact, prefix, any, general };
   kind k = kind::exact;
   bool fold = false;  // compare ASCII case-insensitively (`text` is then lower case)
   std::string text;   // exact: the literal; prefix: the literal before `*`; general: pattern
+  std::vector<glob_run> runs;  // general: the runs between `*`, first and last included
+  bool starts_with_star = false, ends_with_star = false;  // general only
 };
 glob make_glob(std::string_view pattern, bool fold);
 bool has_wildcard(std::string_view s) noexcept;
@@ -111,8 +144,9 @@ struct two_part {
 
 bool glob_match(const glob& g, std::string_view s) noexcept;
 bool glob_match(const glob& g, two_part s) noexcept;
-// Raw pattern matcher (`*`, `?`), iterative with one restart point: O(|p|·|s|)
-// in the worst case, never exponential.
+// Raw pattern matcher (`*`, `?`) for lint's pattern-against-pattern checks,
+// iterative with one restart point: O(|p|·|s|) in the worst case, never
+// exponential. Evaluation uses `glob_match`, which is linear.
 bool wildcard_match(std::string_view pattern, std::string_view s, bool fold) noexcept;
 
 // ---------------------------------------------------------------- values

@@ -4,6 +4,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -28,6 +29,51 @@ bool has_wildcard(std::string_view s) noexcept {
   return s.find_first_of("*?") != std::string_view::npos;
 }
 
+namespace {
+
+// Splits a general pattern into its runs and builds the shift-and chunks of
+// the runs between two `*` that are longer than one character.
+void plan_runs(glob& g) {
+  const std::string_view t = g.text;
+  g.starts_with_star = t.front() == '*';
+  g.ends_with_star = t.back() == '*';
+  std::size_t i = 0;
+  while (i <= t.size()) {
+    const std::size_t star = std::min(t.find('*', i), t.size());
+    glob_run r;
+    r.offset = static_cast<std::uint32_t>(i);
+    r.length = static_cast<std::uint32_t>(star - i);
+    const bool anchored =
+        (i == 0 && !g.starts_with_star) || (star == t.size() && !g.ends_with_star);
+    if (r.length > 0 || i == 0 || star == t.size()) {
+      if (!anchored && r.length > 1) {
+        for (std::size_t c0 = 0; c0 < r.length; c0 += 64) {
+          glob_chunk ch;
+          const std::size_t n = std::min<std::size_t>(64, r.length - c0);
+          std::array<std::uint64_t, 256> full{};
+          for (std::size_t k = 0; k < n; ++k) {
+            const auto c = static_cast<unsigned char>(t[i + c0 + k]);
+            if (c == '?')
+              ch.wild |= std::uint64_t{1} << k;
+            else
+              full[c] |= std::uint64_t{1} << k;
+          }
+          for (unsigned c = 0; c < 256; ++c)
+            if (full[c]) {
+              ch.present[c >> 6] |= std::uint64_t{1} << (c & 63);
+              ch.masks.push_back(full[c] | ch.wild);
+            }
+          r.chunks.push_back(std::move(ch));
+        }
+      }
+      g.runs.push_back(std::move(r));
+    }
+    i = star + 1;
+  }
+}
+
+}  // namespace
+
 glob make_glob(std::string_view pattern, bool fold) {
   glob g;
   g.fold = fold;
@@ -45,6 +91,7 @@ glob make_glob(std::string_view pattern, bool fold) {
   } else {
     g.k = glob::kind::general;
     g.text = std::move(p);
+    plan_runs(g);
   }
   return g;
 }
@@ -103,6 +150,89 @@ bool prefix_text(std::string_view lit, const S& s, bool fold) noexcept {
 }
 
 template <class S>
+char at(const S& s, std::size_t i, bool fold) noexcept {
+  return fold ? ascii_lower(s[i]) : s[i];
+}
+
+// Whether `run` (with `?`) matches `s` at `pos`.
+template <class S>
+bool run_at(std::string_view run, const S& s, std::size_t pos, bool fold) noexcept {
+  for (std::size_t k = 0; k < run.size(); ++k)
+    if (run[k] != '?' && run[k] != at(s, pos + k, fold)) return false;
+  return true;
+}
+
+// The end of the leftmost occurrence of `r` in s[from, to), or npos. Linear:
+// one pass over the window, ⌈|run| / 64⌉ words of state per character.
+template <class S>
+std::size_t find_run(const glob& g, const glob_run& r, const S& s, std::size_t from,
+                     std::size_t to) noexcept {
+  constexpr std::size_t npos = std::string_view::npos;
+  if (r.length == 1) {
+    const char want = g.text[r.offset];
+    for (std::size_t j = from; j < to; ++j)
+      if (want == '?' || at(s, j, g.fold) == want) return j + 1;
+    return npos;
+  }
+  // State for runs of up to 6,144 bytes (the default policy length) on the
+  // stack; a longer run (raised limits) is searched plainly, in O(|window| ×
+  // |run|).
+  std::array<std::uint64_t, 96> state;
+  const std::size_t words = r.chunks.size();
+  if (words > state.size()) {
+    const std::string_view run = std::string_view(g.text).substr(r.offset, r.length);
+    for (std::size_t j = from; j + run.size() <= to; ++j)
+      if (run_at(run, s, j, g.fold)) return j + run.size();
+    return npos;
+  }
+  std::fill_n(state.begin(), words, 0);
+  const std::uint64_t last = std::uint64_t{1} << ((r.length - 1) % 64);
+  for (std::size_t j = from; j < to; ++j) {
+    const auto c = static_cast<unsigned char>(at(s, j, g.fold));
+    std::uint64_t carry = 1;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t d = state[w];
+      state[w] = ((d << 1) | carry) & r.chunks[w].mask(c);
+      carry = d >> 63;
+    }
+    if (state[words - 1] & last) return j + 1;
+  }
+  return npos;
+}
+
+template <class S>
+bool general_match(const glob& g, const S& s) noexcept {
+  const std::string_view t = g.text;
+  auto text_of = [&](const glob_run& r) { return t.substr(r.offset, r.length); };
+  const std::size_t n = s.size();
+  if (g.runs.size() == 1 && !g.starts_with_star && !g.ends_with_star)  // `?` only
+    return n == t.size() && run_at(t, s, 0, g.fold);
+  std::size_t lo = 0, hi = n;
+  std::size_t first = 0, stop = g.runs.size();
+  if (!g.starts_with_star) {
+    const glob_run& r = g.runs.front();
+    if (r.length > hi - lo || !run_at(text_of(r), s, 0, g.fold)) return false;
+    lo += r.length;
+    ++first;
+  }
+  if (!g.ends_with_star) {
+    const glob_run& r = g.runs.back();
+    if (r.length > hi - lo || !run_at(text_of(r), s, n - r.length, g.fold)) return false;
+    hi -= r.length;
+    --stop;
+  }
+  for (std::size_t i = first; i < stop; ++i) {
+    const glob_run& r = g.runs[i];
+    if (r.length == 0) continue;
+    if (r.length > hi - lo) return false;
+    const std::size_t end = find_run(g, r, s, lo, hi);
+    if (end == std::string_view::npos) return false;
+    lo = end;
+  }
+  return true;
+}
+
+template <class S>
 bool glob_match_impl(const glob& g, const S& s) noexcept {
   switch (g.k) {
     case glob::kind::exact:
@@ -112,7 +242,7 @@ bool glob_match_impl(const glob& g, const S& s) noexcept {
     case glob::kind::any:
       return true;
     case glob::kind::general:
-      return wildcard_match_impl(g.text, s, g.fold);
+      return general_match(g, s);
   }
   return false;
 }
