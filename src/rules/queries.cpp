@@ -327,25 +327,36 @@ namespace detail {
 namespace {
 
 struct keyed {
-  std::uint64_t key;  // the hash of the request's account
+  std::uint64_t key;  // the hash of the request's account, bits reversed
   std::uint64_t index;
 };
 
-// A stable LSD radix sort of `v` by key, 16 bits a pass; `tmp` is scratch of
-// the same size.
+// The hash trie (pmap) branches on a hash's low bits first: sorted by the
+// reversed hash, consecutive lookups walk neighbouring paths of the trie.
+constexpr std::uint64_t reverse_bits(std::uint64_t x) noexcept {
+  x = ((x >> 1) & 0x5555555555555555ULL) | ((x & 0x5555555555555555ULL) << 1);
+  x = ((x >> 2) & 0x3333333333333333ULL) | ((x & 0x3333333333333333ULL) << 2);
+  x = ((x >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((x & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  return __builtin_bswap64(x);
+}
+
+// A stable LSD radix sort of `v` by key, 11 bits a pass (2,048 buckets: the
+// scatter's write streams stay in cache); `tmp` is scratch of the same size.
 void radix_sort(std::vector<keyed>& v, std::vector<keyed>& tmp) {
-  constexpr unsigned digit_bits = 16, passes = 64 / digit_bits;
+  constexpr unsigned digit_bits = 11, passes = (64 + digit_bits - 1) / digit_bits;
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  auto digit = [](std::uint64_t key, unsigned p) {
+    return static_cast<std::size_t>((key >> (p * digit_bits)) & (buckets - 1));
+  };
   std::vector<std::size_t> count(buckets * passes, 0);
   for (const keyed& k : v)
-    for (unsigned p = 0; p < passes; ++p)
-      ++count[p * buckets + ((k.key >> (p * digit_bits)) & (buckets - 1))];
+    for (unsigned p = 0; p < passes; ++p) ++count[p * buckets + digit(k.key, p)];
   for (unsigned p = 0; p < passes; ++p) {
     std::size_t* c = &count[p * buckets];
-    if (c[(v.front().key >> (p * digit_bits)) & (buckets - 1)] == v.size()) continue;  // one digit
+    if (c[digit(v.front().key, p)] == v.size()) continue;  // one digit value: nothing to do
     std::size_t sum = 0;
     for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(c[b], sum);
-    for (const keyed& k : v) tmp[c[(k.key >> (p * digit_bits)) & (buckets - 1)]++] = k;
+    for (const keyed& k : v) tmp[c[digit(k.key, p)]++] = k;
     v.swap(tmp);
   }
 }
@@ -357,14 +368,22 @@ void for_each_bill_payer(const world& w, std::span<const payer_request> requests
   if (requests.empty()) return;
   std::vector<keyed> order(requests.size()), tmp(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i)
-    order[i] = {string_hash{}(requests[i].account), i};
+    order[i] = {reverse_bits(string_hash{}(requests[i].account)), i};
   radix_sort(order, tmp);
   // Requests of one account are consecutive now (accounts whose hashes
   // collide may interleave: comparing each request's account keeps the
   // answers right even then). One lookup per run of one account.
+  // The requests are read in a random order: prefetch each one, and then
+  // its account's characters, a few iterations ahead.
+  constexpr std::size_t ahead = 16;
+  const std::size_t n = order.size();
+  for (std::size_t k = 0; k < std::min(n, 2 * ahead); ++k)
+    __builtin_prefetch(&requests[order[k].index]);
   const account* a = nullptr;
   std::string_view current;
-  for (std::size_t k = 0; k < order.size(); ++k) {
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + 2 * ahead < n) __builtin_prefetch(&requests[order[k + 2 * ahead].index]);
+    if (k + ahead < n) __builtin_prefetch(requests[order[k + ahead].index].account.data());
     const payer_request& r = requests[order[k].index];
     if (k == 0 || r.account != current) {
       current = r.account;

@@ -1,6 +1,11 @@
 // The typed billing queries (engine.hpp): payer_at / bill_payer,
 // payment_sources_at, notification_recipient_at, discount_source_at, their
 // agreement with the JSON answers, and the discount history they read.
+#include <algorithm>
+#include <span>
+#include <string_view>
+#include <vector>
+
 #include <doctest/doctest.h>
 
 #include "orggov/engine.hpp"
@@ -278,4 +283,42 @@ TEST_CASE("a snapshot without discount histories: an inheriting member inherits 
   CHECK(saved.find(R"("discount_history":[{"at":"0000-01-01T00:00:00Z","from":"1"}])") !=
         std::string::npos);
   CHECK(test::saved(test::world_from(saved)) == saved);
+}
+
+TEST_CASE("the batch bill_payer answers each request as bill_payer does, grouped by account") {
+  world w = billing_world();
+  w = test::must(
+      at_time(w, "2026-11-10T12:00:00Z"),
+      ops::set_payment_mode{
+          .org = "o1", .account = "2", .mode = payment_mode::pay_on_behalf, .payer = "1"});
+  w = test::must(
+      at_time(w, "2026-11-20T00:00:00Z"),
+      ops::set_payment_mode{.org = "o1", .account = "2", .mode = payment_mode::self_pay});
+  const std::vector<payer_request> requests = {
+      {"2", at("2026-11-10T12:00:00Z")}, {"3", at("2026-11-15T00:00:00Z")},
+      {"2", at("2026-11-10T12:00:01Z")}, {"99", at("2026-11-15T00:00:00Z")},
+      {"1", at("2026-11-15T00:00:00Z")}, {"2", at("2026-11-20T00:00:00Z")},
+      {"3", at("2026-11-16T00:00:00Z")}, {"2", at("2026-11-21T00:00:00Z")}};
+  std::vector<std::string_view> payers(requests.size());
+  bill_payers(w, requests, payers);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    INFO(i);
+    CHECK(payers[i] == bill_payer(w, requests[i].account, requests[i].period_end));
+  }
+  CHECK(payers == std::vector<std::string_view>{"2", "3", "1", "", "1", "1", "3", "2"});
+  // Each index once; an account's requests consecutively, in index order.
+  std::vector<std::size_t> seen;
+  for_each_bill_payer(w, requests, [&](std::size_t i, std::string_view) { seen.push_back(i); });
+  REQUIRE(seen.size() == requests.size());
+  std::vector<std::size_t> sorted = seen;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i) CHECK(sorted[i] == i);
+  for (std::size_t k = 1; k < seen.size(); ++k) {
+    const bool same = requests[seen[k]].account == requests[seen[k - 1]].account;
+    if (same) CHECK(seen[k - 1] < seen[k]);
+    for (std::size_t j = 0; j + 1 < k && !same; ++j)  // a new account was not seen before
+      CHECK(requests[seen[j]].account != requests[seen[k]].account);
+  }
+  for_each_bill_payer(w, std::span<const payer_request>(),
+                      [](std::size_t, std::string_view) { FAIL("no request, no call"); });
 }
