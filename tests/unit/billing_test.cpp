@@ -43,6 +43,18 @@ world billing_world() {
   return w;
 }
 
+// billing_world where 1 pays for 2 from 2026-11-10T12:00Z to 2026-11-20T00:00Z.
+world paid_for_world() {
+  world w = billing_world();
+  w = test::must(
+      at_time(w, "2026-11-10T12:00:00Z"),
+      ops::set_payment_mode{
+          .org = "o1", .account = "2", .mode = payment_mode::pay_on_behalf, .payer = "1"});
+  return test::must(
+      at_time(w, "2026-11-20T00:00:00Z"),
+      ops::set_payment_mode{.org = "o1", .account = "2", .mode = payment_mode::self_pay});
+}
+
 std::vector<std::string> coupon_names(const funding_sources& f) {
   std::vector<std::string> out;
   for (coupon_kind c : f.coupons) out.emplace_back(name(c));
@@ -52,14 +64,7 @@ std::vector<std::string> coupon_names(const funding_sources& f) {
 }  // namespace
 
 TEST_CASE("payer_at counts a change at exactly the instant; bill_payer only those before it") {
-  world w = billing_world();
-  w = test::must(
-      at_time(w, "2026-11-10T12:00:00Z"),
-      ops::set_payment_mode{
-          .org = "o1", .account = "2", .mode = payment_mode::pay_on_behalf, .payer = "1"});
-  w = test::must(
-      at_time(w, "2026-11-20T00:00:00Z"),
-      ops::set_payment_mode{.org = "o1", .account = "2", .mode = payment_mode::self_pay});
+  const world w = paid_for_world();
   const timestamp set = at("2026-11-10T12:00:00Z"), released = at("2026-11-20T00:00:00Z");
 
   CHECK(payer_at(w, "2", plus_us(set, -1)) == "2");
@@ -286,14 +291,7 @@ TEST_CASE("a snapshot without discount histories: an inheriting member inherits 
 }
 
 TEST_CASE("the batch bill_payer answers each request as bill_payer does, grouped by account") {
-  world w = billing_world();
-  w = test::must(
-      at_time(w, "2026-11-10T12:00:00Z"),
-      ops::set_payment_mode{
-          .org = "o1", .account = "2", .mode = payment_mode::pay_on_behalf, .payer = "1"});
-  w = test::must(
-      at_time(w, "2026-11-20T00:00:00Z"),
-      ops::set_payment_mode{.org = "o1", .account = "2", .mode = payment_mode::self_pay});
+  const world w = paid_for_world();
   const std::vector<payer_request> requests = {
       {"2", at("2026-11-10T12:00:00Z")}, {"3", at("2026-11-15T00:00:00Z")},
       {"2", at("2026-11-10T12:00:01Z")}, {"99", at("2026-11-15T00:00:00Z")},
