@@ -9,10 +9,8 @@
 //       bill_payer_ask    orggov::ask(w, ops::bill_payer{...}) and reading
 //                         answer["payer"] (what a host does today; the answer
 //                         is a boost::json::object)
-//       bill_payer_typed  the same lookup without JSON: find_account, then
-//                         lower_bound on account::payment_history — the body
-//                         of the typed function proposed in docs/billing.md,
-//                         written here against the public world.hpp types
+//       bill_payer_typed  the same lookup without JSON: the library's typed
+//                         orggov::bill_payer (engine.hpp)
 // (b) attributing usage records to payers over a 100,000-account world: for
 //     each record, the payer (pay-as-you-go: bill_payer for its period;
 //     subscription: the payer in force at the order time) and the per-payer
