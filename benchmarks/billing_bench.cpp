@@ -9,19 +9,24 @@
 //       bill_payer_ask    orggov::ask(w, ops::bill_payer{...}) and reading
 //                         answer["payer"] (what a host does today; the answer
 //                         is a boost::json::object)
-//       bill_payer_typed  the same lookup without JSON: find_account, then
-//                         lower_bound on account::payment_history — the body
-//                         of the typed function proposed in docs/billing.md,
-//                         written here against the public world.hpp types
+//       bill_payer_typed  the same lookup without JSON: the library's typed
+//                         orggov::bill_payer (engine.hpp)
 // (b) attributing usage records to payers over a 100,000-account world: for
 //     each record, the payer (pay-as-you-go: bill_payer for its period;
 //     subscription: the payer in force at the order time) and the per-payer
 //     total. Reports records per second (`items_per_second`); target
-//     > 2,000,000/s. Again through ask and through the typed lookup.
+//     > 2,000,000/s. Three ways: through ask, through the typed lookup per
+//     record, and through the batch API (orggov::for_each_bill_payer: groups
+//     the records by account with a radix sort of the uins' hashes, looks each
+//     account up once, and calls back account by account, so the host's
+//     per-payer total is found once per run of records). Each in random
+//     account order and grouped by account, in the same run.
 //
 // Before anything is timed, every answer of the typed lookup is checked
-// against orggov::ask (all records, all periods) and a few against values
-// known from the construction; a disagreement exits with status 1.
+// against orggov::ask (all records, all periods), the batch answers against
+// the typed ones, and a few against values known from the construction; after
+// each attribution benchmark its per-payer totals are compared with the
+// totals computed from the checked answers. A disagreement exits with status 1.
 //
 // Environment:
 //   ORGGOV_BENCH_RECORDS       usage records in (b) (default 1,000,000)
@@ -226,6 +231,7 @@ struct attribution_world {
   std::vector<usage_record> grouped;  // the same records sorted by account
   std::size_t accounts = 0;
   double sort_s = 0;  // seconds to sort `random` into `grouped`
+  std::unordered_map<std::string, std::int64_t> expected;  // per-payer totals, checked answers
 };
 
 std::string uin_of(std::size_t i) {
@@ -300,6 +306,35 @@ attribution_world build_attribution_world(std::size_t n_accounts, std::size_t n_
       die(fmt::format("typed lookup disagrees with ask for {} at {}", u.account,
                       format_time(u.decided_by())));
   }
+  // The batch API answers what the typed lookup answers, record by record.
+  std::vector<payer_request> requests;
+  for (const auto& u : a.random) requests.push_back({u.account, u.decided_by()});
+  std::vector<std::string_view> batch(requests.size());
+  bill_payers(w, requests, batch);
+  std::vector<char> visited(requests.size(), 0);
+  std::string_view previous_account;
+  std::size_t runs = 0;
+  for_each_bill_payer(w, requests, [&](std::size_t i, std::string_view payer) {
+    if (visited[i]++) die(fmt::format("batch: record {} visited twice", i));
+    if (payer != batch[i]) die(fmt::format("batch: record {} answered twice differently", i));
+    if (requests[i].account != previous_account) ++runs;
+    previous_account = requests[i].account;
+  });
+  require(std::count(visited.begin(), visited.end(), 1) == static_cast<long>(visited.size()),
+          "batch: every record visited once");
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (batch[i] != payer_typed(w, requests[i].account, requests[i].period_end))
+      die(fmt::format("batch disagrees with the typed lookup for record {}", i));
+    a.expected[std::string(batch[i])] += a.random[i].amount_cents;
+  }
+  std::vector<std::string_view> distinct;
+  for (const auto& r : requests) distinct.push_back(r.account);
+  std::sort(distinct.begin(), distinct.end());
+  const auto n_distinct =
+      static_cast<std::size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+  require(
+      runs == n_distinct,
+      fmt::format("batch: {} runs of accounts for {} accounts (not grouped)", runs, n_distinct));
   // A known case: a history [(t, P), (t', "")] with t < t' pays P in [t, t') only.
   bool checked = false;
   for (std::size_t i = 0; i < n_accounts && !checked; ++i) {
@@ -329,6 +364,17 @@ const attribution_world& the_attribution_world() {
 // world outlives the run, so the views stay valid).
 using totals_map = std::unordered_map<std::string_view, std::int64_t>;
 
+// The totals of a timed run must be those of the checked answers.
+template <class Map>
+void verify_totals(const attribution_world& a, const Map& totals, std::string_view what) {
+  bool same = totals.size() == a.expected.size();
+  for (const auto& [payer, cents] : totals) {
+    auto it = a.expected.find(std::string(payer));
+    same = same && it != a.expected.end() && it->second == cents;
+  }
+  if (!same) die(fmt::format("{}: the per-payer totals differ from the checked answers", what));
+}
+
 void report(benchmark::State& state, const attribution_world& a, std::size_t n,
             std::size_t payers) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
@@ -355,6 +401,7 @@ void attribute_ask(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(totals.size());
   }
+  verify_totals(a, totals, "attribute_ask");
   report(state, a, records.size(), totals.size());
 }
 
@@ -394,6 +441,37 @@ void attribute_typed(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(totals.size());
   }
+  verify_totals(a, totals, "attribute_typed");
+  report(state, a, records.size(), totals.size());
+}
+
+// The library's batch API, in either order: build the requests (the host's
+// records as (account, deciding instant)), then for_each_bill_payer calls back
+// account by account; the total slot of the last payer is reused, as in the
+// grouped typed loop. Building the requests is timed too.
+void attribute_batch(benchmark::State& state) {
+  const attribution_world& a = the_attribution_world();
+  const auto& records = state.range(0) ? a.grouped : a.random;
+  totals_map totals;
+  std::vector<payer_request> requests;
+  requests.reserve(records.size());
+  for (auto _ : state) {
+    totals.clear();
+    totals.reserve(a.accounts);
+    requests.clear();
+    for (const usage_record& u : records) requests.push_back({u.account, u.decided_by()});
+    std::string_view last_payer;
+    std::int64_t* slot = nullptr;
+    for_each_bill_payer(a.w, requests, [&](std::size_t i, std::string_view payer) {
+      if (!slot || payer.data() != last_payer.data()) {
+        slot = &totals[payer];
+        last_payer = payer;
+      }
+      *slot += records[i].amount_cents;
+    });
+    benchmark::DoNotOptimize(totals.size());
+  }
+  verify_totals(a, totals, "attribute_batch");
   report(state, a, records.size(), totals.size());
 }
 
@@ -404,6 +482,12 @@ BENCHMARK(attribute_ask)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(attribute_typed)
+    ->ArgName("grouped")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(attribute_batch)
     ->ArgName("grouped")
     ->Arg(0)
     ->Arg(1)

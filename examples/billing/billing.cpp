@@ -32,6 +32,9 @@
 //     member's own funds (`payment_sources`, 3.3.2(1));
 //   - the discount comes from the management account when discount
 //     inheritance is on (`discount_source`, 3.3.2(5), 3.2.4).
+// A charge's money and discount follow the state in force when its payer was
+// decided (the period's last instant, or the order time): the queries'
+// `as_of` answers past instants from the account's histories.
 #include <orggov/orggov.hpp>
 
 #include <fmt/format.h>
@@ -230,14 +233,31 @@ struct discount {
   std::string from;    // the management account when inherited, else empty
 };
 
-/// Per-account answers that do not depend on the charge. `payment_sources`,
-/// `notification_recipient` and `discount_source` answer for the world as it
-/// is at the snapshot's clock, so they are asked once per account.
+/// Which money may pay a charge decided at `when` (3.3.2(1)): `payment_sources`
+/// as of that instant. Its payer is the charge's payer by construction.
+funding funding_at(const orggov::world& w, const std::string& account, timestamp when) {
+  json::object ps = orggov::ask(w, orggov::ops::payment_sources{.account = account, .as_of = when});
+  funding f;
+  f.member_funds_usable = field(ps, "member_funds_usable", "payment_sources").as_bool();
+  for (const json::value& c : field(ps, "coupons", "payment_sources").as_array())
+    f.coupons.emplace_back(c.as_string());
+  return f;
+}
+
+/// Whose discount applies to a charge decided at `when` (3.3.2(5)).
+discount discount_at(const orggov::world& w, const std::string& account, timestamp when) {
+  json::object ds = orggov::ask(w, orggov::ops::discount_source{.account = account, .as_of = when});
+  discount d;
+  d.source = string_field(ds, "source", "discount_source");
+  if (const json::value& from = field(ds, "from", "discount_source"); from.is_string())
+    d.from = from.as_string();
+  return d;
+}
+
+/// Per-account answers that do not depend on the charge, asked once per
+/// account: who receives notices sent now (at the snapshot's clock), and cash.
 struct account_facts {
-  std::string current_payer;  // payment_sources.payer: the payer now
-  funding current_funding;
-  discount disc;
-  std::string expiry_recipient;   // notification_recipient(expiry)
+  std::string expiry_recipient;   // notification_recipient(expiry), now
   std::string arrears_recipient;  // notification_recipient(arrears)
   std::int64_t cash = 0;          // balance.cash
 };
@@ -245,18 +265,6 @@ struct account_facts {
 account_facts facts_of(const orggov::world& w, const std::string& account) {
   namespace ops = orggov::ops;
   account_facts f;
-  json::object ps = orggov::ask(w, ops::payment_sources{.account = account});
-  f.current_payer = string_field(ps, "payer", "payment_sources");
-  f.current_funding.member_funds_usable =
-      field(ps, "member_funds_usable", "payment_sources").as_bool();
-  for (const json::value& c : field(ps, "coupons", "payment_sources").as_array())
-    f.current_funding.coupons.emplace_back(c.as_string());
-
-  json::object ds = orggov::ask(w, ops::discount_source{.account = account});
-  f.disc.source = string_field(ds, "source", "discount_source");
-  if (const json::value& from = field(ds, "from", "discount_source"); from.is_string())
-    f.disc.from = from.as_string();
-
   f.expiry_recipient = string_field(
       orggov::ask(w, ops::notification_recipient{.account = account,
                                                  .kind = orggov::notification_kind::expiry}),
@@ -267,18 +275,6 @@ account_facts facts_of(const orggov::world& w, const std::string& account) {
       "recipient", "notification_recipient");
   f.cash = field(orggov::ask(w, ops::balance{.account = account}), "cash", "balance").as_int64();
   return f;
-}
-
-/// Which money may pay a charge. `payment_sources` answers for the payment
-/// mode in force *now*; a charge billed under another mode (pay-on-behalf was
-/// set or released after its period) gets the rule of 3.3.2(1) for the mode it
-/// was billed under: paid on behalf, only the payer's cash coupons; self-paid,
-/// all of the member's own sources. (A time-aware payment_sources would make
-/// this fallback unnecessary; see docs/billing.md.)
-funding funding_for(const account_facts& f, const std::string& account, const std::string& payer) {
-  if (payer == f.current_payer) return f.current_funding;
-  if (payer != account) return {false, {"cash_coupon"}};
-  return {true, {"cash_coupon", "voucher", "discount_coupon"}};
 }
 
 // ------------------------------------------------------------------ the billing run
@@ -358,8 +354,12 @@ billing_run attribute(const orggov::world& w, const std::vector<usage_record>& r
     c.payer = r.billing == billing_kind::pay_as_you_go
                   ? pay_as_you_go_payer(w, r.account, r.period_start, r.period_end)
                   : subscription_payer(w, r.account, r.period_start);
-    c.funds = funding_for(f, r.account, c.payer);
-    c.disc = f.disc;
+    // The instant the payer was decided at: the period's last microsecond
+    // (bill_payer's "just before period_end"), or the order time.
+    const timestamp when =
+        r.billing == billing_kind::pay_as_you_go ? timestamp{r.period_end.us - 1} : r.period_start;
+    c.funds = funding_at(w, r.account, when);
+    c.disc = discount_at(w, r.account, when);
 
     payer_totals& t = run.totals[c.payer];
     add_cents(r.billing == billing_kind::pay_as_you_go ? t.pay_as_you_go : t.subscription,

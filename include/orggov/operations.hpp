@@ -626,24 +626,32 @@ struct bill_payer {
 };
 BOOST_DESCRIBE_STRUCT(bill_payer, (), (account, period_start, period_end))
 
+// `as_of` (optional, an addition to operations.md): the instant whose state
+// answers; a change at exactly `as_of` is in force. Omitted: the world's
+// clock, i.e. the current state. (Not `at`: every request's `at` is the
+// step's time and moves the clock.)
+
 struct notification_recipient {
   static constexpr std::string_view op_name = "notification_recipient";
   std::string account{};
   notification_kind kind{};
+  std::optional<timestamp> as_of{};
 };
-BOOST_DESCRIBE_STRUCT(notification_recipient, (), (account, kind))
+BOOST_DESCRIBE_STRUCT(notification_recipient, (), (account, kind, as_of))
 
 struct payment_sources {
   static constexpr std::string_view op_name = "payment_sources";
   std::string account{};
+  std::optional<timestamp> as_of{};
 };
-BOOST_DESCRIBE_STRUCT(payment_sources, (), (account))
+BOOST_DESCRIBE_STRUCT(payment_sources, (), (account, as_of))
 
 struct discount_source {
   static constexpr std::string_view op_name = "discount_source";
   std::string account{};
+  std::optional<timestamp> as_of{};
 };
-BOOST_DESCRIBE_STRUCT(discount_source, (), (account))
+BOOST_DESCRIBE_STRUCT(discount_source, (), (account, as_of))
 
 struct can_login {
   static constexpr std::string_view op_name = "can_login";

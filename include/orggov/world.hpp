@@ -115,6 +115,14 @@ struct payment_change {
   std::string payer{};
 };
 
+/// A change of discount inheritance at `at`: from then on the account's
+/// discount is inherited from `from` (the management account of its org at
+/// that time); an empty `from` means its own discount from then on.
+struct discount_change {
+  timestamp at{};
+  std::string from{};
+};
+
 struct account {
   std::string uin{};
   std::string entity{};
@@ -124,7 +132,8 @@ struct account {
   std::int64_t transferred = 0;  // funds transferred from the management account
   std::vector<sub_account> sub_accounts{};
   std::optional<billing_basis> basis{};
-  std::vector<payment_change> payment_history{};  // time-ordered
+  std::vector<payment_change> payment_history{};    // time-ordered
+  std::vector<discount_change> discount_history{};  // time-ordered
   // Derived indexes (rebuilt on load, never saved):
   std::string org{};                   // the org it is in (management or member), or empty
   std::vector<std::string> pending{};  // orgs with an open invitation or request for it

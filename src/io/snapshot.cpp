@@ -35,6 +35,11 @@ struct load_failure {
   input_error e;
 };
 
+// 0000-01-01T00:00:00Z, the earliest instant a snapshot can write.
+timestamp earliest_time() {
+  return *parse_time("0000-01-01T00:00:00Z");
+}
+
 [[noreturn]] void bad(std::string ptr, std::string msg) {
   throw load_failure{{std::move(ptr), std::move(msg)}};
 }
@@ -166,6 +171,9 @@ class reader {
 struct loader {
   world w;
   std::string base;
+  // Accounts written without the `discount_history` key (snapshots from before
+  // it existed, and scenario worlds): see `organizations`.
+  std::set<std::string, std::less<>> no_discount_history;
 
   std::string p(std::string_view key) const { return pointer_join(base, key); }
 
@@ -232,6 +240,31 @@ struct loader {
     }
   }
 
+  // A time-ordered account history: [{at, <who>: uin | null}], `at` required,
+  // never going back and not after the clock (later changes are recorded at
+  // the clock's time, so a history past it would go back at the next change).
+  template <class Change>
+  std::vector<Change> history(reader& e, std::string_view key, std::string_view who,
+                              std::string_view what) {
+    std::vector<Change> out;
+    const auto& hist = e.array(key);
+    for (std::size_t j = 0; j < hist.size(); ++j) {
+      const std::string hp = pointer_join(e.at(key), j);
+      reader h(hist[j], hp);
+      Change c{h.time("at", {}), h.str_or_null(who).value_or("")};
+      const auto& [at, uin] = c;
+      if (!h.opt("at")) bad(pointer_join(hp, "at"), "missing field `at`");
+      if (!out.empty() && at < out.back().at)
+        bad(pointer_join(hp, "at"), fmt::format("{} history must be in time order", what));
+      if (w.now() < at)
+        bad(pointer_join(hp, "at"), fmt::format("{} change at {} is after the world's clock {}",
+                                                what, format_time(at), format_time(w.now())));
+      if (uin.find('/') != std::string::npos) bad(pointer_join(hp, who), "expected a uin");
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   void accounts(reader& r) {
     const auto& a = r.array("accounts");
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -265,24 +298,9 @@ struct loader {
           bad(pointer_join(sp, "id"), fmt::format("duplicate sub-account id `{}`", sa.id));
         x.sub_accounts.push_back(std::move(sa));
       }
-      const auto& hist = e.array("payment_history");
-      for (std::size_t j = 0; j < hist.size(); ++j) {
-        const std::string hp = pointer_join(e.at("payment_history"), j);
-        reader h(hist[j], hp);
-        payment_change c{h.time("at", {}), h.str_or_null("payer").value_or("")};
-        if (!h.opt("at")) bad(pointer_join(hp, "at"), "missing field `at`");
-        if (!x.payment_history.empty() && c.at < x.payment_history.back().at)
-          bad(pointer_join(hp, "at"), "payment history must be in time order");
-        // Later changes are recorded at the clock's time, so a history past
-        // the clock would go back in time at the next change.
-        if (w.now() < c.at)
-          bad(pointer_join(hp, "at"),
-              fmt::format("payment change at {} is after the world's clock {}", format_time(c.at),
-                          format_time(w.now())));
-        if (!c.payer.empty() && c.payer.find('/') != std::string::npos)
-          bad(pointer_join(hp, "payer"), "expected a uin");
-        x.payment_history.push_back(std::move(c));
-      }
+      x.payment_history = history<payment_change>(e, "payment_history", "payer", "payment");
+      if (!e.opt("discount_history")) no_discount_history.insert(x.uin);
+      x.discount_history = history<discount_change>(e, "discount_history", "from", "discount");
       w.put_account(std::move(x));
     }
   }
@@ -395,18 +413,33 @@ struct loader {
           bad(pointer_join(mp, "account"),
               fmt::format("account `{}` is already in organization {}", y.uin, acc.org));
         acc.org = x.id;
+        // A member inheriting its discount, from a snapshot that has no
+        // discount history: inherited since the earliest instant, as the
+        // flag alone meant before the history existed.
+        if (y.discount_inherited && no_discount_history.contains(y.uin))
+          acc.discount_history = {{earliest_time(), x.management}};
         std::string uin = y.uin;
         x.members = x.members.set(uin, std::make_shared<const member>(std::move(y)));
       }
       // payers must be in the org (entity mismatch is allowed: audit reports it), and
       // agree with the payment history that bill_payer reads
+      // and the discount history that discount_source reads
       for (const auto& [uin, m] : x.members) {
-        const auto& hist = w.find_account(uin)->payment_history;
-        const std::string last = hist.empty() ? "" : hist.back().payer;
+        const account& acc = touched.at(uin);
+        const std::string last =
+            acc.payment_history.empty() ? "" : acc.payment_history.back().payer;
         if (last != m->payer)
           bad(pointer_join(ptr, "members"),
               fmt::format("payer of `{}` is `{}` but its payment history ends with `{}`", uin,
                           m->payer, last));
+        const std::string from = m->discount_inherited ? x.management : "";
+        const std::string last_from =
+            acc.discount_history.empty() ? "" : acc.discount_history.back().from;
+        if (last_from != from)
+          bad(pointer_join(ptr, "members"),
+              fmt::format("discount of `{}` is inherited from `{}` but its discount history ends "
+                          "with `{}`",
+                          uin, from, last_from));
       }
       for (const auto& [uin, m] : x.members)
         if (!m->payer.empty() && m->payer != x.management && !x.members.contains(m->payer))
@@ -532,6 +565,28 @@ struct loader {
     }
   }
 
+  // An account that is no org's member pays for itself and has its own
+  // discount now: its histories must end that way (the queries read them).
+  void histories_of_non_members(reader& r) {
+    const auto& a = r.array("accounts");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const account& acc = *w.find_account(a[i].as_object().at("uin").as_string());
+      const organization* o = acc.org.empty() ? nullptr : w.find_org(acc.org);
+      if (o && o->members.contains(acc.uin)) continue;
+      const std::string ptr = pointer_join(r.at("accounts"), i);
+      if (!acc.payment_history.empty() && !acc.payment_history.back().payer.empty())
+        bad(pointer_join(ptr, "payment_history"),
+            fmt::format("account `{}` is no org's member but its payment history ends with payer "
+                        "`{}`",
+                        acc.uin, acc.payment_history.back().payer));
+      if (!acc.discount_history.empty() && !acc.discount_history.back().from.empty())
+        bad(pointer_join(ptr, "discount_history"),
+            fmt::format("account `{}` is no org's member but its discount history ends with "
+                        "inheritance from `{}`",
+                        acc.uin, acc.discount_history.back().from));
+    }
+  }
+
   void sharing(reader& r) {
     const auto& a = r.array("sharing_units");
     std::map<std::string, account> touched;
@@ -588,6 +643,7 @@ result<world> load_world(const json::value& v, std::string_view pointer) {
       l.relations(r);
       l.accounts(r);
       l.organizations(r);
+      l.histories_of_non_members(r);
       l.sharing(r);
     }
     rebuild_groups(l.w);
@@ -652,8 +708,13 @@ json::object save_world(const world& w) {
     for (const auto& c : a->payment_history)
       hist.push_back({{"at", format_time(c.at)},
                       {"payer", c.payer.empty() ? json::value(nullptr) : json::value(c.payer)}});
+    json::array discounts;
+    for (const auto& c : a->discount_history)
+      discounts.push_back({{"at", format_time(c.at)},
+                           {"from", c.from.empty() ? json::value(nullptr) : json::value(c.from)}});
     o["sub_accounts"] = std::move(subs);
     o["payment_history"] = std::move(hist);
+    o["discount_history"] = std::move(discounts);
     accounts.push_back(std::move(o));
   }
   out["accounts"] = std::move(accounts);

@@ -27,10 +27,23 @@ std::vector<std::string> paid_for_by(const organization& o, std::string_view uin
   return out;
 }
 
-void record_payer(txn& t, const std::string& uin, const std::string& payer) {
+namespace {
+// Appends a change at the clock's time to one of `uin`'s histories.
+template <class Change>
+void record_change(txn& t, const std::string& uin, std::vector<Change> account::*history,
+                   const std::string& who) {
   account a = t.acct_copy(uin);
-  a.payment_history.push_back({t.w.now(), payer});
+  (a.*history).push_back({t.w.now(), who});
   t.put(std::move(a));
+}
+}  // namespace
+
+void record_payer(txn& t, const std::string& uin, const std::string& payer) {
+  record_change(t, uin, &account::payment_history, payer);
+}
+
+void record_discount(txn& t, const std::string& uin, const std::string& from) {
+  record_change(t, uin, &account::discount_history, from);
 }
 
 void join_check(txn& t, const organization& o, const account& a) {
@@ -151,8 +164,10 @@ void drop_member_state(txn& t, organization& o, const std::string& uin) {
     t.effect("pay_on_behalf_ended", {uin, m.payer},
              "pay-on-behalf of account {} by {} ends from this settlement period", uin, m.payer);
   }
-  if (m.discount_inherited)
+  if (m.discount_inherited) {
+    record_discount(t, uin, "");
     t.effect("discount_inheritance_ended", {uin}, "discount inheritance of account {} ends", uin);
+  }
   t.effect("login_permissions_dropped", {uin}, "login permissions of account {} dropped", uin);
   std::vector<std::pair<std::string, std::vector<identity_sync>>> users;
   for (const auto& [user, syncs] : o.identity_users) {

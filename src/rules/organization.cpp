@@ -239,7 +239,17 @@ void handle(txn& t, const ops::replace_management_account& op) {
   }
   oc.associated = oc.associated.erase(a->entity);
   refresh_paths(oc);
+  // Members inheriting the management account's discount now inherit the new one's.
+  std::vector<std::string> inheriting;
+  for (const auto& [uin, mem] : oc.members)
+    if (mem->discount_inherited) inheriting.push_back(uin);
+  std::sort(inheriting.begin(), inheriting.end());
   t.put(std::move(oc));
+  for (const auto& uin : inheriting) {
+    record_discount(t, uin, op.account);
+    t.effect("discount_inheritance_repointed", {uin, op.account, old_uin},
+             "account {} inherits the discount of {} instead of {}", uin, op.account, old_uin);
+  }
   account ac = t.acct_copy(op.account);
   ac.org = op.org;
   t.put(std::move(ac));

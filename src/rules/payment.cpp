@@ -115,11 +115,13 @@ void handle(txn& t, const ops::set_discount_inheritance& op) {
            "needs the provider's approval",
            op.account, a->entity);
   if (t.failed() || m->discount_inherited == op.enabled) return;
+  const std::string from = op.enabled ? o->management : std::string();
   organization oc = *o;
   member mc = *m;
   mc.discount_inherited = op.enabled;
   put_member(oc, std::move(mc));
   t.put(std::move(oc));
+  record_discount(t, op.account, from);
   t.effect(op.enabled ? "discount_inheritance_on" : "discount_inheritance_off", {op.account},
            "discount inheritance of account {} {}", op.account, op.enabled ? "on" : "off");
 }

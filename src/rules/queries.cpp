@@ -1,6 +1,10 @@
 // Queries: read-only answers as JSON objects with the result keys of
 // scenarios.md. A query naming something unknown answers `{"codes": [...]}`.
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -123,30 +127,26 @@ json::object answer(const world& w, const ops::bill_payer& q) {
 }
 
 json::object answer(const world& w, const ops::notification_recipient& q) {
-  if (!w.find_account(q.account)) return codes({code::ref_unknown_account});
-  const member* m = membership(w, q.account);
-  std::string to = q.account;
-  if (q.kind == notification_kind::expiry && m && !m->payer.empty()) to = m->payer;
+  std::string_view to =
+      orggov::notification_recipient_at(w, q.account, q.kind, q.as_of.value_or(w.now()));
+  if (to.empty()) return codes({code::ref_unknown_account});
   return {{"recipient", to}};
 }
 
 json::object answer(const world& w, const ops::payment_sources& q) {
-  if (!w.find_account(q.account)) return codes({code::ref_unknown_account});
-  const member* m = membership(w, q.account);
-  if (m && !m->payer.empty())
-    return {{"payer", m->payer},
-            {"member_funds_usable", false},
-            {"coupons", json::array{"cash_coupon"}}};
-  return {{"payer", q.account},
-          {"member_funds_usable", true},
-          {"coupons", json::array{"cash_coupon", "voucher", "discount_coupon"}}};
+  const funding_sources f = orggov::payment_sources_at(w, q.account, q.as_of.value_or(w.now()));
+  if (f.payer.empty()) return codes({code::ref_unknown_account});
+  json::array coupons;
+  for (coupon_kind c : f.coupons) coupons.emplace_back(name(c));
+  return {{"payer", f.payer},
+          {"member_funds_usable", f.member_funds_usable},
+          {"coupons", std::move(coupons)}};
 }
 
 json::object answer(const world& w, const ops::discount_source& q) {
-  if (!w.find_account(q.account)) return codes({code::ref_unknown_account});
-  const organization* o = nullptr;
-  const member* m = membership(w, q.account, &o);
-  if (m && m->discount_inherited) return {{"source", "inherited"}, {"from", o->management}};
+  const discount_origin d = orggov::discount_source_at(w, q.account, q.as_of.value_or(w.now()));
+  if (!d.known) return codes({code::ref_unknown_account});
+  if (d.inherited()) return {{"source", "inherited"}, {"from", d.from}};
   return {{"source", "own"}, {"from", nullptr}};
 }
 
@@ -253,16 +253,159 @@ json::object answer(const world& w, const ops::balance& q) {
 
 namespace orggov {
 
+namespace {
+
+// The last change of `h` in force at `t`: with `inclusive`, a change at
+// exactly `t` counts (the state at the instant t); without, only changes
+// strictly before `t` (the state just before t). Null before the first change.
+template <class Change>
+const Change* in_force(const std::vector<Change>& h, timestamp t, bool inclusive) noexcept {
+  auto it = inclusive ? std::upper_bound(h.begin(), h.end(), t,
+                                         [](timestamp x, const Change& c) { return x < c.at; })
+                      : std::lower_bound(h.begin(), h.end(), t,
+                                         [](const Change& c, timestamp x) { return c.at < x; });
+  return it == h.begin() ? nullptr : &*std::prev(it);
+}
+
+std::string_view payer_of(const account& a, timestamp t, bool inclusive) noexcept {
+  const payment_change* c = in_force(a.payment_history, t, inclusive);
+  return c && !c->payer.empty() ? std::string_view(c->payer) : std::string_view(a.uin);
+}
+
+constexpr coupon_kind all_coupons[] = {coupon_kind::cash_coupon, coupon_kind::voucher,
+                                       coupon_kind::discount_coupon};
+
+}  // namespace
+
+std::string_view name(coupon_kind c) noexcept {
+  switch (c) {
+    case coupon_kind::cash_coupon:
+      return "cash_coupon";
+    case coupon_kind::voucher:
+      return "voucher";
+    case coupon_kind::discount_coupon:
+      return "discount_coupon";
+  }
+  return "unknown";
+}
+
 std::string_view bill_payer(const world& w, std::string_view account,
                             timestamp period_end) noexcept {
   const orggov::account* a = w.find_account(account);
+  return a ? payer_before(*a, period_end) : std::string_view();
+}
+
+std::string_view payer_before(const account& a, timestamp period_end) noexcept {
+  return payer_of(a, period_end, false);
+}
+
+std::string_view payer_at(const world& w, std::string_view account, timestamp at) noexcept {
+  const orggov::account* a = w.find_account(account);
+  return a ? payer_of(*a, at, true) : std::string_view();
+}
+
+funding_sources payment_sources_at(const world& w, std::string_view account,
+                                   timestamp at) noexcept {
+  const orggov::account* a = w.find_account(account);
   if (!a) return {};
-  // The payer in force just before period_end: the last change strictly before it.
-  const auto& h = a->payment_history;
-  auto it = std::lower_bound(h.begin(), h.end(), period_end,
-                             [](const payment_change& c, timestamp t) { return c.at < t; });
-  if (it != h.begin() && !std::prev(it)->payer.empty()) return std::prev(it)->payer;
-  return a->uin;
+  const std::string_view payer = payer_of(*a, at, true);
+  if (payer != a->uin) return {payer, false, {all_coupons, 1}};  // 3.3.2(1): cash coupons only
+  return {payer, true, all_coupons};
+}
+
+std::string_view notification_recipient_at(const world& w, std::string_view account,
+                                           notification_kind kind, timestamp at) noexcept {
+  const orggov::account* a = w.find_account(account);
+  if (!a) return {};
+  // 3.3.2(3): arrears go to the member; 3.3.2(4): expiry to the payer in force.
+  return kind == notification_kind::expiry ? payer_of(*a, at, true) : std::string_view(a->uin);
+}
+
+void bill_payers(const world& w, std::span<const payer_request> requests,
+                 std::span<std::string_view> payers) {
+  assert(payers.size() == requests.size());
+  for_each_bill_payer(w, requests, [&](std::size_t i, std::string_view p) { payers[i] = p; });
+}
+
+namespace detail {
+
+namespace {
+
+struct keyed {
+  std::uint64_t key;  // the hash of the request's account, bits reversed
+  std::uint64_t index;
+};
+
+// The hash trie (pmap) branches on a hash's low bits first: sorted by the
+// reversed hash, consecutive lookups walk neighbouring paths of the trie.
+constexpr std::uint64_t reverse_bits(std::uint64_t x) noexcept {
+  x = ((x >> 1) & 0x5555555555555555ULL) | ((x & 0x5555555555555555ULL) << 1);
+  x = ((x >> 2) & 0x3333333333333333ULL) | ((x & 0x3333333333333333ULL) << 2);
+  x = ((x >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((x & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  return __builtin_bswap64(x);
+}
+
+// A stable LSD radix sort of `v` by key, 11 bits a pass (2,048 buckets: the
+// scatter's write streams stay in cache); `tmp` is scratch of the same size.
+void radix_sort(std::vector<keyed>& v, std::vector<keyed>& tmp) {
+  constexpr unsigned digit_bits = 11, passes = (64 + digit_bits - 1) / digit_bits;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  auto digit = [](std::uint64_t key, unsigned p) {
+    return static_cast<std::size_t>((key >> (p * digit_bits)) & (buckets - 1));
+  };
+  std::vector<std::size_t> count(buckets * passes, 0);
+  for (const keyed& k : v)
+    for (unsigned p = 0; p < passes; ++p) ++count[p * buckets + digit(k.key, p)];
+  for (unsigned p = 0; p < passes; ++p) {
+    std::size_t* c = &count[p * buckets];
+    if (c[digit(v.front().key, p)] == v.size()) continue;  // one digit value: nothing to do
+    std::size_t sum = 0;
+    for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(c[b], sum);
+    for (const keyed& k : v) tmp[c[digit(k.key, p)]++] = k;
+    v.swap(tmp);
+  }
+}
+
+}  // namespace
+
+void for_each_bill_payer(const world& w, std::span<const payer_request> requests,
+                         payer_visit_fn visit, void* ctx) {
+  if (requests.empty()) return;
+  std::vector<keyed> order(requests.size()), tmp(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    order[i] = {reverse_bits(string_hash{}(requests[i].account)), i};
+  radix_sort(order, tmp);
+  // Requests of one account are consecutive now (accounts whose hashes
+  // collide may interleave: comparing each request's account keeps the
+  // answers right even then). One lookup per run of one account.
+  // The requests are read in a random order: prefetch each one, and then
+  // its account's characters, a few iterations ahead.
+  constexpr std::size_t ahead = 16;
+  const std::size_t n = order.size();
+  for (std::size_t k = 0; k < std::min(n, 2 * ahead); ++k)
+    __builtin_prefetch(&requests[order[k].index]);
+  const account* a = nullptr;
+  std::string_view current;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + 2 * ahead < n) __builtin_prefetch(&requests[order[k + 2 * ahead].index]);
+    if (k + ahead < n) __builtin_prefetch(requests[order[k + ahead].index].account.data());
+    const payer_request& r = requests[order[k].index];
+    if (k == 0 || r.account != current) {
+      current = r.account;
+      a = w.find_account(current);
+    }
+    visit(ctx, order[k].index, a ? payer_before(*a, r.period_end) : std::string_view());
+  }
+}
+
+}  // namespace detail
+
+discount_origin discount_source_at(const world& w, std::string_view account,
+                                   timestamp at) noexcept {
+  const orggov::account* a = w.find_account(account);
+  if (!a) return {};
+  const discount_change* c = in_force(a->discount_history, at, true);
+  return {true, c ? std::string_view(c->from) : std::string_view()};
 }
 
 }  // namespace orggov

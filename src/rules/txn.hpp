@@ -99,6 +99,9 @@ void end_sharing(txn& t, const std::string& uin, std::optional<sharing_scope> on
 [[nodiscard]] std::vector<std::string> paid_for_by(const organization& o, std::string_view uin);
 /// Records a payer change for `uin` at the clock's time.
 void record_payer(txn& t, const std::string& uin, const std::string& payer);
+/// Records a discount-inheritance change for `uin` at the clock's time:
+/// inherited from `from` (a management account), or its own discount when empty.
+void record_discount(txn& t, const std::string& uin, const std::string& from);
 /// Recomputes the prepared SCP paths of every member of `o`.
 void refresh_paths(organization& o);
 /// Index maintenance on accounts.

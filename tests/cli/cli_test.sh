@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of the orggov command: exit codes and outputs of
-# scenario --save, authorize (flags, stdin, --batch --stats), explain, policy lint, demo.
+# scenario --save (and the histories it keeps), authorize (flags, stdin, --batch --stats), explain, policy lint, demo.
 #   tests/cli/cli_test.sh ORGGOV_BINARY
 set -euo pipefail
 bin=$1
@@ -28,6 +28,29 @@ cat > "$work/scp.json" <<'JSON'
   {"do": {"op": "attach_policy", "org": "o", "policy": "p", "target": "root"}}]}
 JSON
 expect_rc 0 "$bin" scenario --save "$work/s.json" "$work/scp.json"
+# payment and discount histories survive --save and load: past instants answer as they were
+expect_rc 0 "$bin" scenario --save "$work/hist.json" "$here/../scenarios/billing_history.json"
+grep -q '"discount_history":\[{"at":"2026-12-10T00:00:00Z","from":"100001"}' "$work/hist.json" \
+  || fail "no discount history in the snapshot"
+{ printf '{"name": "histories after load", "world": '; cat "$work/hist.json"; cat <<'JSON'
+, "steps": [
+  {"query": {"op": "discount_source", "account": "100002", "as_of": "2026-12-12T00:00:00Z"},
+   "expect": {"result": {"source": "inherited", "from": "100001"}}},
+  {"query": {"op": "discount_source", "account": "100002", "as_of": "2026-12-15T12:00:00Z"},
+   "expect": {"result": {"source": "own", "from": null}}},
+  {"query": {"op": "discount_source", "account": "100004", "as_of": "2027-01-01T00:00:00Z"},
+   "expect": {"result": {"source": "inherited", "from": "100001"}}},
+  {"query": {"op": "discount_source", "account": "100004"},
+   "expect": {"result": {"source": "own", "from": null}}},
+  {"query": {"op": "payment_sources", "account": "100002", "as_of": "2026-11-15T00:00:00Z"},
+   "expect": {"result": {"payer": "100001", "member_funds_usable": false, "coupons": ["cash_coupon"]}}},
+  {"query": {"op": "notification_recipient", "account": "100003", "kind": "expiry", "as_of": "2026-12-05T12:00:00Z"},
+   "expect": {"result": {"recipient": "100001"}}},
+  {"query": {"op": "bill_payer", "account": "100002", "period_start": "2026-11-19T00:00:00Z", "period_end": "2026-11-20T00:00:00Z"},
+   "expect": {"result": {"payer": "100001"}}}]}
+JSON
+} > "$work/hist_reload.json"
+expect_rc 0 "$bin" scenario "$work/hist_reload.json"
 expect_rc 0 "$bin" authorize --snapshot "$work/s.json" --account 2 --action cvm:RunInstances
 grep -q "allow (allowed)" "$work/out" || fail "authorize output: $(cat "$work/out")"
 expect_rc 1 "$bin" authorize --snapshot "$work/s.json" --account 2 --action cvm:TerminateInstances --json

@@ -101,6 +101,28 @@ TEST_CASE("joining closes the account's invitations in every org") {
 
 namespace {
 
+// The payment and discount histories: time-ordered, not after the clock, and
+// ending in the state the member record holds (self-pay and own discount for
+// an account that is no org's member), which the typed queries answer at `now`.
+void check_histories(const world& w, const account& a) {
+  const organization* o = a.org.empty() ? nullptr : w.find_org(a.org);
+  const member* m = o ? o->find_member(a.uin) : nullptr;
+  const std::string payer = m ? m->payer : "";
+  const std::string from = m && m->discount_inherited ? o->management : "";
+  auto ordered = [&](const auto& h) {
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      REQUIRE(h[i].at <= w.now());
+      if (i) REQUIRE(h[i - 1].at <= h[i].at);
+    }
+  };
+  ordered(a.payment_history);
+  ordered(a.discount_history);
+  REQUIRE((a.payment_history.empty() ? "" : a.payment_history.back().payer) == payer);
+  REQUIRE((a.discount_history.empty() ? "" : a.discount_history.back().from) == from);
+  REQUIRE(payment_sources_at(w, a.uin, w.now()).payer == (payer.empty() ? a.uin : payer));
+  REQUIRE(discount_source_at(w, a.uin, w.now()).from == from);
+}
+
 // The invariants of rules.md, checked on a whole world.
 void check_invariants(const world& w) {
   std::map<std::string, std::string> org_of_account;
@@ -133,6 +155,7 @@ void check_invariants(const world& w) {
       REQUIRE_FALSE(org_of_account.count(uin));
     else
       REQUIRE(org_of_account.at(uin) == a->org);
+    check_histories(w, *a);
   }
 }
 
