@@ -104,19 +104,34 @@ std::string_view to_string(entity_status s) {
 
 }  // namespace detail
 
-outcome apply(const world& w, const operation& op) {
+namespace {
+// The one code path of apply and check: the handler runs on a private copy
+// whose record writes are buffered; only an allowed apply (`keep`) folds them
+// into the tries, so a check never copies a trie path.
+outcome run(const world& w, const operation& op, bool keep) {
   detail::txn t(w);
+  t.w.buffer_writes();
   std::visit([&](const auto& o) { detail::handle(t, o); }, op);
   t.d.allowed = t.d.findings.empty();
   if (!t.d.allowed) {
     t.d.effects.clear();
     return {std::move(t.d), w};
   }
+  if (!keep) {
+    t.w.discard_writes();
+    return {std::move(t.d), w};
+  }
+  t.w.commit_writes();
   return {std::move(t.d), std::move(t.w)};
+}
+}  // namespace
+
+outcome apply(const world& w, const operation& op) {
+  return run(w, op, true);
 }
 
 decision check(const world& w, const operation& op) {
-  return orggov::apply(w, op).result;
+  return run(w, op, false).result;
 }
 
 boost::json::object ask(const world& w, const query& q) {
