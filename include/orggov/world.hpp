@@ -222,7 +222,7 @@ struct sharing_unit {
 };
 
 /// The snapshot. Cheap to copy (a handful of pointers); never mutated once
-/// published. Lookups are O(1) expected (hash tries, depth log32 n).
+/// published. Lookups are O(1) expected (hash tries, depth log16 n).
 class world {
   template <class T>
   using buffer = std::unordered_map<std::string, ptr<T>, detail::string_hash, std::equal_to<>>;
