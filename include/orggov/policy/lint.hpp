@@ -3,6 +3,10 @@
 // `lint` reports every grammar problem as an `error`, plus what a valid policy
 // may still get wrong: conditions that grant on absent keys, allows with
 // conditions, statements that can never match or are made redundant by another.
+// So an `error` does not always mean the policy is refused: a resource that
+// can never match (`qcs::::uin/x1:*`, an account that is not digits) is an
+// `error` here though `compile` accepts the policy. Only grammar problems
+// make `compile` fail.
 //
 // Main types: `severity`, `lint_finding`.
 //
