@@ -139,8 +139,9 @@ void for_each_bill_payer(const world& w, std::span<const payer_request> requests
 }
 
 /// `payers[i] = bill_payer(w, requests[i].account, requests[i].period_end)`
-/// for every i, computed as `for_each_bill_payer` does. `payers.size()` must
-/// equal `requests.size()`.
+/// for every i, computed as `for_each_bill_payer` does. Throws
+/// `std::invalid_argument` (and writes nothing) when `payers.size()` differs
+/// from `requests.size()`.
 void bill_payers(const world& w, std::span<const payer_request> requests,
                  std::span<std::string_view> payers);
 

@@ -1,8 +1,8 @@
 // Queries: read-only answers as JSON objects with the result keys of
 // scenarios.md. A query naming something unknown answers `{"codes": [...]}`.
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -323,7 +323,9 @@ std::string_view notification_recipient_at(const world& w, std::string_view acco
 
 void bill_payers(const world& w, std::span<const payer_request> requests,
                  std::span<std::string_view> payers) {
-  assert(payers.size() == requests.size());
+  if (payers.size() != requests.size())
+    throw std::invalid_argument(fmt::format("bill_payers: {} requests but room for {} payers",
+                                            requests.size(), payers.size()));
   for_each_bill_payer(w, requests, [&](std::size_t i, std::string_view p) { payers[i] = p; });
 }
 

@@ -319,4 +319,7 @@ TEST_CASE("the batch bill_payer answers each request as bill_payer does, grouped
   }
   for_each_bill_payer(w, std::span<const payer_request>(),
                       [](std::size_t, std::string_view) { FAIL("no request, no call"); });
+  std::vector<std::string_view> too_few(requests.size() - 1, "untouched");
+  CHECK_THROWS_AS(bill_payers(w, requests, too_few), std::invalid_argument);
+  CHECK(too_few.front() == "untouched");
 }
