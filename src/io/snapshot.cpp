@@ -624,6 +624,16 @@ struct loader {
   }
 };
 
+// The saved form of an account history (read back by `loader::history`).
+template <class Change>
+json::array history_json(const std::vector<Change>& h, std::string_view who) {
+  json::array out;
+  for (const auto& [at, uin] : h)
+    out.push_back(
+        {{"at", format_time(at)}, {who, uin.empty() ? json::value(nullptr) : json::value(uin)}});
+  return out;
+}
+
 }  // namespace
 
 result<world> load_world(const json::value& v, std::string_view pointer) {
@@ -702,19 +712,12 @@ json::object save_world(const world& w) {
                    {"verified", a->verified}, {"channel_customer", a->channel_customer},
                    {"cash", a->cash},         {"transferred", a->transferred}};
     o["basis"] = a->basis ? json::value(enum_name(*a->basis)) : json::value(nullptr);
-    json::array subs, hist;
+    json::array subs;
     for (const auto& s : a->sub_accounts)
       subs.push_back({{"id", s.id}, {"kind", enum_name(s.kind)}});
-    for (const auto& c : a->payment_history)
-      hist.push_back({{"at", format_time(c.at)},
-                      {"payer", c.payer.empty() ? json::value(nullptr) : json::value(c.payer)}});
-    json::array discounts;
-    for (const auto& c : a->discount_history)
-      discounts.push_back({{"at", format_time(c.at)},
-                           {"from", c.from.empty() ? json::value(nullptr) : json::value(c.from)}});
     o["sub_accounts"] = std::move(subs);
-    o["payment_history"] = std::move(hist);
-    o["discount_history"] = std::move(discounts);
+    o["payment_history"] = history_json(a->payment_history, "payer");
+    o["discount_history"] = history_json(a->discount_history, "from");
     accounts.push_back(std::move(o));
   }
   out["accounts"] = std::move(accounts);
