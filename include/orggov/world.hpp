@@ -296,7 +296,7 @@ class world {
     return group_sizes_;
   }
   void set_group_size(std::uint64_t g, std::uint64_t n) {
-    group_sizes_ = n ? group_sizes_.set(g, n) : group_sizes_.erase(g);
+    group_sizes_ = n ? std::move(group_sizes_).set(g, n) : group_sizes_.erase(g);
   }
 
  private:
@@ -304,7 +304,8 @@ class world {
   void put(detail::pmap<std::string, ptr<T>>& m, std::string T::*key, T value,
            buffer<T> pending::*slot) {
     std::string k = value.*key;  // copied before the record is moved
-    auto p = std::make_shared<const T>(std::move(value));
+    // Records come from the world's pools (detail/memory.hpp), like trie nodes.
+    auto p = std::allocate_shared<const T>(detail::world_allocator<T>{}, std::move(value));
     if (pending_) {
       buffered(slot).insert_or_assign(std::move(k), std::move(p));
       return;
