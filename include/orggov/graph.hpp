@@ -5,8 +5,8 @@
 // entity record carries its group id, so "are A and B in one group" is two
 // lookups. Groups are maintained when relations change, never inside a check:
 //
-// - adding an evidenced edge between two groups relabels the smaller one
-//   (cost: the smaller group's size);
+// - adding an evidenced edge between two groups relabels the smaller one,
+//   found by walking both in lockstep (cost: twice the smaller group's size);
 // - removing an evidenced edge (or its evidence) re-runs Boost.Graph's
 //   `connected_components` on that one component only (cost: its size);
 // - `rebuild_groups` runs it over the whole world, once, at load.

@@ -292,12 +292,6 @@ class world {
   void set_limits(const struct limits& l) { limits_ = l; }
   // Entity groups (graph.hpp keeps them).
   [[nodiscard]] std::uint64_t next_group_id() { return ++group_counter_; }
-  [[nodiscard]] const detail::pmap<std::uint64_t, std::uint64_t>& group_sizes() const {
-    return group_sizes_;
-  }
-  void set_group_size(std::uint64_t g, std::uint64_t n) {
-    group_sizes_ = n ? std::move(group_sizes_).set(g, n) : group_sizes_.erase(g);
-  }
 
  private:
   template <class T>
@@ -333,7 +327,6 @@ class world {
   detail::pmap<std::string, ptr<organization>> orgs_;
   detail::pmap<std::string, ptr<sharing_unit>> sharing_;
   detail::pmap<std::string, bool> services_;
-  detail::pmap<std::uint64_t, std::uint64_t> group_sizes_;
   std::uint64_t group_counter_ = 0;
   timestamp now_{};
   struct limits limits_ {};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -68,11 +69,6 @@ void relabel(world& w, const std::vector<std::string>& ids, std::uint64_t group)
   }
 }
 
-std::uint64_t size_of(const world& w, std::uint64_t g) {
-  const std::uint64_t* n = w.group_sizes().find(g);
-  return n ? *n : 0;
-}
-
 // After an evidenced edge between a and b disappeared: split their component
 // if it fell apart. Cost: the component's size.
 void split(world& w, const std::string& a, const std::string& b) {
@@ -86,51 +82,70 @@ void split(world& w, const std::string& a, const std::string& b) {
   int ncomp = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
   // Component of `a` (index 0) keeps the old id; each other gets a new one.
   std::vector<std::uint64_t> ids_for(static_cast<std::size_t>(ncomp), 0);
-  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(ncomp), 0);
   ids_for[static_cast<std::size_t>(comp[0])] = old;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto c = static_cast<std::size_t>(comp[i]);
     if (ids_for[c] == 0) ids_for[c] = w.next_group_id();
-    ++sizes[c];
     if (ids_for[c] != old) {
       entity e = *w.find_entity(ids[i]);
       e.group = ids_for[c];
       w.put_entity(std::move(e));
     }
   }
-  for (std::size_t c = 0; c < sizes.size(); ++c) w.set_group_size(ids_for[c], sizes[c]);
 }
 
-void merge(world& w, const std::string& a, const std::string& b) {
-  std::uint64_t ga = w.find_entity(a)->group, gb = w.find_entity(b)->group;
-  if (ga == gb) return;
-  std::uint64_t na = size_of(w, ga), nb = size_of(w, gb);
-  // Relabel the smaller group (small-to-large: each entity moves O(log n) times).
-  const std::string& small = na < nb ? a : b;
-  std::uint64_t keep = na < nb ? gb : ga, drop = na < nb ? ga : gb;
-  std::unordered_set<std::string> seen;
-  std::vector<std::string> ids;
-  // Reach the small side before the new edge is followed: walk entities of `drop` only.
-  std::deque<std::string> todo{small};
-  seen.insert(small);
-  while (!todo.empty()) {
-    const entity* e = w.find_entity(todo.front());
-    ids.push_back(todo.front());
-    todo.pop_front();
-    for (const auto& r : e->edges)
-      if (r.evidenced && w.find_entity(r.other)->group == drop && seen.insert(r.other).second)
-        todo.push_back(r.other);
+// One side of a merge: a breadth-first walk of a group over evidenced edges,
+// one entity per step, that never crosses to `other` (the new edge's far end;
+// before the edge the two groups were apart, so every evidenced edge between
+// them is one of the new ones).
+class group_walk {
+ public:
+  group_walk(const world& w, const std::string& start, const std::string& other)
+      : w_(w), start_(start), other_(other) {
+    seen_.insert(start);
+    todo_.push_back(start);
   }
-  relabel(w, ids, keep);
-  w.set_group_size(keep, na + nb);
-  w.set_group_size(drop, 0);
+  [[nodiscard]] bool done() const { return next_ == todo_.size(); }
+  void step() {
+    const std::string& id = todo_[next_++];
+    const entity* e = w_.find_entity(id);
+    const bool at_start = id == start_;
+    for (const auto& r : e->edges)
+      if (r.evidenced && !(at_start && r.other == other_) && seen_.insert(r.other).second)
+        todo_.push_back(r.other);
+  }
+  [[nodiscard]] const std::vector<std::string>& ids() const { return todo_; }
+
+ private:
+  const world& w_;
+  const std::string& start_;
+  const std::string& other_;
+  std::unordered_set<std::string> seen_;
+  std::vector<std::string> todo_;
+  std::size_t next_ = 0;
+};
+
+// After an evidenced edge joined a's group and b's: relabel the smaller one
+// (small-to-large: each entity moves O(log n) times). Both groups are walked
+// in lockstep until one is exhausted, so finding the smaller costs twice its
+// size, with no group sizes to keep.
+void merge(world& w, const std::string& a, const std::string& b) {
+  const std::uint64_t ga = w.find_entity(a)->group, gb = w.find_entity(b)->group;
+  if (ga == gb) return;
+  group_walk wa(w, a, b), wb(w, b, a);
+  while (!wa.done() && !wb.done()) {
+    wa.step();
+    wb.step();
+  }
+  // Both done in the same round: equal sizes, and b's group is relabelled.
+  const bool a_smaller = wa.done() && !wb.done();
+  relabel(w, a_smaller ? wa.ids() : wb.ids(), a_smaller ? gb : ga);
 }
 
 }  // namespace
 
 void add_entity(world& w, entity e) {
   e.group = w.next_group_id();
-  w.set_group_size(e.group, 1);
   std::sort(e.edges.begin(), e.edges.end(), edge_less);
   w.put_entity(std::move(e));
 }
@@ -182,26 +197,20 @@ void remove_relation(world& w, const std::string& from, const std::string& to, r
 void rebuild_groups(world& w) {
   std::vector<std::string> ids;
   ids.reserve(w.entities().size());
-  for (const auto& [id, e] : w.entities()) {
-    ids.push_back(id);
-    w.set_group_size(e->group, 0);  // forget the old labels
-  }
+  for (const auto& [id, e] : w.entities()) ids.push_back(id);
   std::sort(ids.begin(), ids.end());  // deterministic group ids
   std::vector<int> comp = components(w, ids);
   int ncomp = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
   std::vector<std::uint64_t> gid(static_cast<std::size_t>(ncomp));
   for (auto& g : gid) g = w.next_group_id();
-  std::vector<std::uint64_t> sizes(gid.size(), 0);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto c = static_cast<std::size_t>(comp[i]);
-    ++sizes[c];
     entity e = *w.find_entity(ids[i]);
     if (e.group != gid[c]) {
       e.group = gid[c];
       w.put_entity(std::move(e));
     }
   }
-  for (std::size_t c = 0; c < gid.size(); ++c) w.set_group_size(gid[c], sizes[c]);
 }
 
 }  // namespace orggov

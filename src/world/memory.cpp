@@ -29,7 +29,7 @@ namespace orggov::detail {
 namespace {
 
 constexpr std::size_t granule = world_block_align;
-constexpr std::size_t min_block = 32;  // a list head needs three words
+constexpr std::size_t min_block = 32;                            // a list head needs three words
 constexpr std::size_t nclasses = world_block_max / granule + 1;  // index = size / 16
 constexpr std::size_t huge_page = std::size_t{2} << 20;
 constexpr std::size_t region_bytes = std::size_t{32} << 20;
@@ -46,7 +46,9 @@ static_assert(sizeof(block) <= min_block);
 std::size_t class_of(std::size_t bytes) noexcept {
   return (std::max(bytes, min_block) + granule - 1) / granule;
 }
-constexpr std::size_t block_size(std::size_t cls) noexcept { return cls * granule; }
+constexpr std::size_t block_size(std::size_t cls) noexcept {
+  return cls * granule;
+}
 // Blocks a thread keeps per list: about 16 KiB, at least 16 blocks.
 constexpr std::size_t capacity(std::size_t cls) noexcept {
   return std::max<std::size_t>(16, (std::size_t{16} << 10) / block_size(cls));
@@ -240,6 +242,8 @@ void pool_deallocate(void* p, std::size_t bytes) noexcept {
   central().give(c, l);
 }
 
-pool_stats pool_statistics() { return central().stats(); }
+pool_stats pool_statistics() {
+  return central().stats();
+}
 
 }  // namespace orggov::detail

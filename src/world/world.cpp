@@ -8,7 +8,6 @@ world::world(const world& o)
       orgs_(o.orgs_),
       sharing_(o.sharing_),
       services_(o.services_),
-      group_sizes_(o.group_sizes_),
       group_counter_(o.group_counter_),
       now_(o.now_),
       limits_(o.limits_),

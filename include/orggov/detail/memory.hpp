@@ -38,7 +38,7 @@ void pool_deallocate(void* p, std::size_t bytes) noexcept;
 
 /// Pool statistics, for tests and diagnostics.
 struct pool_stats {
-  std::size_t mapped_bytes = 0;   // regions mapped so far (never unmapped)
+  std::size_t mapped_bytes = 0;    // regions mapped so far (never unmapped)
   std::size_t central_blocks = 0;  // blocks waiting in the central lists
 };
 [[nodiscard]] pool_stats pool_statistics();

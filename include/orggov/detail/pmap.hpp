@@ -111,13 +111,17 @@ T* vals(const node* n) noexcept {
 // the copy would wait for each line in turn. Prefetching them all first (with
 // intent to write) lets the misses overlap. Prefetches never fault.
 
-inline void prefetch_w(const void* p) noexcept { __builtin_prefetch(p, 1, 3); }
+inline void prefetch_w(const void* p) noexcept {
+  __builtin_prefetch(p, 1, 3);
+}
 
 /// What copying a value reads or writes outside the node: nothing by default.
 template <class T>
 void prefetch_payload(const T&) noexcept {}
 /// A heap-allocated string's characters (a short string lives in the node).
-inline void prefetch_payload(const std::string& s) noexcept { __builtin_prefetch(s.data(), 0, 3); }
+inline void prefetch_payload(const std::string& s) noexcept {
+  __builtin_prefetch(s.data(), 0, 3);
+}
 /// A `shared_ptr`'s control block, whose use count a copy increments.
 template <class T>
 void prefetch_payload(const std::shared_ptr<T>& p) noexcept {
