@@ -2,7 +2,8 @@
 //
 //   #include <orggov/orggov.hpp>
 //   auto w = orggov::load_world(orggov::parse_json(text).value()).value();
-//   orggov::decision d = orggov::check(w, orggov::ops::create_organization{.org = "o1", .account = "1"});
+//   orggov::decision d =
+//       orggov::check(w, orggov::ops::create_organization{.org = "o1", .account = "1"});
 #pragma once
 
 #include "orggov/codes.hpp"
