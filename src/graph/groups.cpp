@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -61,9 +62,16 @@ void reach(const world& w, const std::string& start, std::unordered_set<std::str
   }
 }
 
-void relabel(world& w, const std::vector<std::string>& ids, std::uint64_t group) {
+void relabel(world& w, const std::deque<std::string>& ids, std::uint64_t group) {
+  // The walk read these records; their names (copied below) are still cold.
+  std::vector<const entity*> es;
+  es.reserve(ids.size());
   for (const auto& id : ids) {
-    entity e = *w.find_entity(id);
+    es.push_back(w.find_entity(id));
+    __builtin_prefetch(es.back()->name.data(), 0, 3);
+  }
+  for (const entity* cur : es) {
+    entity e = *cur;
     e.group = group;
     w.put_entity(std::move(e));
   }
@@ -94,51 +102,68 @@ void split(world& w, const std::string& a, const std::string& b) {
   }
 }
 
-// One side of a merge: a breadth-first walk of a group over evidenced edges,
-// one entity per step, that never crosses to `other` (the new edge's far end;
-// before the edge the two groups were apart, so every evidenced edge between
-// them is one of the new ones).
+// One side of a merge: a breadth-first walk of a group over evidenced edges
+// that never crosses to `other` (the new edge's far end; before the edge the
+// two groups were apart, so every evidenced edge between them is a new one).
 class group_walk {
  public:
-  group_walk(const world& w, const std::string& start, const std::string& other)
-      : w_(w), start_(start), other_(other) {
+  group_walk(const std::string& start, const std::string& other) : start_(start), other_(other) {
     seen_.insert(start);
     todo_.push_back(start);
   }
   [[nodiscard]] bool done() const { return next_ == todo_.size(); }
-  void step() {
-    const std::string& id = todo_[next_++];
-    const entity* e = w_.find_entity(id);
+  /// Entities found so far (the group's size once done()).
+  [[nodiscard]] std::size_t found() const { return todo_.size(); }
+  /// Appends the next (at most `k`) entities to visit; returns how many.
+  std::size_t take(std::size_t k, std::vector<std::string_view>& ids) {
+    const std::size_t m = std::min(k, todo_.size() - next_);
+    for (std::size_t i = 0; i < m; ++i) ids.emplace_back(todo_[next_ + i]);  // deque: stable
+    next_ += m;
+    return m;
+  }
+  void visit(std::string_view id, const entity& e) {
     const bool at_start = id == start_;
-    for (const auto& r : e->edges)
+    for (const auto& r : e.edges)
       if (r.evidenced && !(at_start && r.other == other_) && seen_.insert(r.other).second)
         todo_.push_back(r.other);
   }
-  [[nodiscard]] const std::vector<std::string>& ids() const { return todo_; }
+  [[nodiscard]] const std::deque<std::string>& ids() const { return todo_; }
 
  private:
-  const world& w_;
   const std::string& start_;
   const std::string& other_;
   std::unordered_set<std::string> seen_;
-  std::vector<std::string> todo_;
+  std::deque<std::string> todo_;
   std::size_t next_ = 0;
 };
 
 // After an evidenced edge joined a's group and b's: relabel the smaller one
 // (small-to-large: each entity moves O(log n) times). Both groups are walked
-// in lockstep until one is exhausted, so finding the smaller costs twice its
-// size, with no group sizes to keep.
+// in lockstep, a few entities of each per round, their lookups batched so
+// that the cache misses overlap (world::find_entities); once one is done, the
+// other goes on until it is done too or has found more entities. Cost: about
+// twice the smaller group's size, with no group sizes to keep.
 void merge(world& w, const std::string& a, const std::string& b) {
   const std::uint64_t ga = w.find_entity(a)->group, gb = w.find_entity(b)->group;
   if (ga == gb) return;
-  group_walk wa(w, a, b), wb(w, b, a);
-  while (!wa.done() && !wb.done()) {
-    wa.step();
-    wb.step();
-  }
-  // Both done in the same round: equal sizes, and b's group is relabelled.
-  const bool a_smaller = wa.done() && !wb.done();
+  constexpr std::size_t per_round = 8;
+  group_walk wa(a, b), wb(b, a);
+  std::vector<std::string_view> ids;
+  std::vector<const entity*> es;
+  auto round = [&](group_walk* x, group_walk* y) {
+    ids.clear();
+    const std::size_t nx = x->take(per_round, ids);
+    if (y) y->take(per_round, ids);
+    es.resize(ids.size());
+    w.find_entities(ids.data(), ids.size(), es.data());
+    for (const entity* e : es) __builtin_prefetch(e->edges.data(), 0, 3);
+    for (std::size_t i = 0; i < ids.size(); ++i) (i < nx ? x : y)->visit(ids[i], *es[i]);
+  };
+  while (!wa.done() && !wb.done()) round(&wa, &wb);
+  while (!wa.done() && wa.found() <= wb.found()) round(&wa, nullptr);
+  while (!wb.done() && wb.found() <= wa.found()) round(&wb, nullptr);
+  // Equal sizes: b's group is relabelled.
+  const bool a_smaller = wa.done() && (!wb.done() || wa.found() < wb.found());
   relabel(w, a_smaller ? wa.ids() : wb.ids(), a_smaller ? gb : ga);
 }
 

@@ -27,6 +27,20 @@ bool update_entity(txn& t, const std::string& id, F&& f) {
   return true;
 }
 
+// Looks up both ends of a relation together, and starts loading what copying
+// them reads (edges, name): in a large world the cache misses then overlap
+// instead of queueing one after another. A hint only; changes nothing.
+void warm_ends(const world& w, const std::string& from, const std::string& to) {
+  const std::string_view ends[] = {from, to};
+  const entity* found[2];
+  w.find_entities(ends, 2, found);
+  for (const entity* e : found)
+    if (e) {
+      __builtin_prefetch(e->edges.data(), 0, 3);
+      __builtin_prefetch(e->name.data(), 0, 3);
+    }
+}
+
 const relation_edge* find_edge(const world& w, const std::string& from, const std::string& to,
                                relation_kind kind) {
   for (const auto& r : w.find_entity(from)->edges)
@@ -52,6 +66,7 @@ void handle(txn& t, const ops::set_entity_kind& op) {
 }
 
 void handle(txn& t, const ops::add_relation& op) {
+  warm_ends(t.w, op.from, op.to);
   t.ent(op.from);
   t.ent(op.to);
   if (t.failed()) return;
@@ -63,6 +78,7 @@ void handle(txn& t, const ops::add_relation& op) {
 }
 
 void handle(txn& t, const ops::remove_relation& op) {
+  warm_ends(t.w, op.from, op.to);
   t.ent(op.from);
   t.ent(op.to);
   if (t.failed() || !find_edge(t.w, op.from, op.to, op.kind)) return;  // missing edge: no-op

@@ -1,5 +1,7 @@
 #include "orggov/world.hpp"
 
+#include <algorithm>
+
 namespace orggov {
 
 world::world(const world& o)
@@ -54,6 +56,30 @@ void world::commit_writes() {
 const entity* world::find_entity(std::string_view id) const {
   return lookup(entities_, id, &pending::entities);
 }
+void world::find_entities(const std::string_view* ids, std::size_t n, const entity** out) const {
+  constexpr std::size_t most = 16;
+  for (std::size_t from = 0; from < n; from += most) {
+    const std::size_t m = std::min(most, n - from);
+    std::string_view keys[most];
+    std::size_t where[most];
+    std::size_t k = 0;
+    for (std::size_t i = from; i < from + m; ++i) {
+      if (pending_) {
+        const auto& b = pending_->entities;
+        if (auto it = b.find(ids[i]); it != b.end()) {
+          out[i] = it->second.get();  // null: erased
+          continue;
+        }
+      }
+      keys[k] = ids[i];
+      where[k++] = i;
+    }
+    const ptr<entity>* found[most];
+    entities_.find_many(keys, k, found);
+    for (std::size_t j = 0; j < k; ++j) out[where[j]] = found[j] ? found[j]->get() : nullptr;
+  }
+}
+
 const account* world::find_account(std::string_view uin) const {
   return lookup(accounts_, uin, &pending::accounts);
 }

@@ -77,6 +77,29 @@ TEST_CASE("a merge relabels the smaller group, and b's group on a tie") {
   CHECK(w.find_entity("5")->group == lone);
 }
 
+TEST_CASE("a merge of groups larger than one walk round picks the smaller side") {
+  using orggov::relation_kind;
+  auto w = line_of(44);
+  auto id = [](int i) { return std::to_string(i); };
+  for (int i = 1; i < 20; ++i) orggov::set_relation(w, "0", id(i), relation_kind::control, true);
+  for (int i = 20; i < 31; ++i)
+    orggov::set_relation(w, id(i), id(i + 1), relation_kind::control, true);
+  for (int i = 32; i < 43; ++i)
+    orggov::set_relation(w, id(i), id(i + 1), relation_kind::control, true);
+  const std::uint64_t star = w.find_entity("0")->group, chain = w.find_entity("20")->group,
+                      chain2 = w.find_entity("32")->group;
+  // 20 entities against 12, from either side: the 12 take the 20's label
+  orggov::world from_star = w, from_chain = w;
+  orggov::set_relation(from_star, "5", "25", relation_kind::control, true);
+  orggov::set_relation(from_chain, "25", "5", relation_kind::control, true);
+  for (const auto* v : {&from_star, &from_chain})
+    for (int i = 0; i < 32; ++i) CHECK(v->find_entity(id(i))->group == star);
+  // 12 against 12: the `to` side takes the `from` side's label
+  orggov::set_relation(w, "40", "23", relation_kind::control, true);
+  for (int i = 20; i < 44; ++i) CHECK(w.find_entity(id(i))->group == chain2);
+  CHECK(chain != chain2);
+}
+
 TEST_CASE("a change leaves the previous snapshot's groups untouched") {
   auto w = line_of(3);
   orggov::set_relation(w, "0", "1", orggov::relation_kind::control, true);

@@ -65,6 +65,20 @@ void check_equal(const M& m, const std::map<std::uint64_t, std::string>& ref) {
     bad += f && *f == v ? 0 : 1;
   }
   CHECK(bad == 0);
+  // find_many agrees with find, present and absent keys mixed, batches of
+  // more than its 16-key chunk, collision nodes included (mod7_hash).
+  std::vector<std::uint64_t> keys;
+  for (const auto& [k, v] : ref) {
+    keys.push_back(k);
+    if (!ref.count(k + 1)) keys.push_back(k + 1);
+  }
+  keys.push_back(~std::uint64_t{0});
+  std::vector<const std::string*> many(keys.size());
+  for (std::size_t at = 0; at < keys.size(); at += 37)
+    m.find_many(keys.data() + at, std::min<std::size_t>(37, keys.size() - at), many.data() + at);
+  std::size_t disagree = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) disagree += many[i] != m.find(keys[i]);
+  CHECK(disagree == 0);
 }
 
 template <class Hash>

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "orggov/graph.hpp"
 
 TEST_CASE("a copied world is independent of the original") {
@@ -39,4 +43,24 @@ TEST_CASE("services are delegable only when the world says so") {
   CHECK(w.delegable("cloudaudit"));
   CHECK_FALSE(w.delegable("cvm"));
   CHECK_FALSE(w.delegable("unknown"));
+}
+
+TEST_CASE("find_entities answers as find_entity does, buffered writes first") {
+  orggov::world w;
+  for (int i = 0; i < 40; ++i)
+    orggov::add_entity(
+        w, {"E" + std::to_string(i), "n", orggov::entity_kind::legal_person, {}, {}, 0});
+  w.buffer_writes();
+  orggov::entity renamed = *w.find_entity("E7");
+  renamed.name = "buffered";
+  w.put_entity(renamed);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 45; ++i) ids.push_back("E" + std::to_string(i));  // E40..E44 are unknown
+  std::vector<std::string_view> views(ids.begin(), ids.end());
+  std::vector<const orggov::entity*> found(ids.size());
+  w.find_entities(views.data(), views.size(), found.data());
+  for (std::size_t i = 0; i < ids.size(); ++i) CHECK(found[i] == w.find_entity(ids[i]));
+  CHECK(found[7]->name == "buffered");
+  CHECK(found[44] == nullptr);
+  w.discard_writes();
 }

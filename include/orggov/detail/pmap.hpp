@@ -140,6 +140,14 @@ void prefetch_payload(const std::pair<A, B>& e) noexcept {
   prefetch_payload(e.second);
 }
 
+/// What a found value points to (a record), for reading soon after.
+template <class T>
+void prefetch_target(const T&) noexcept {}
+template <class T>
+void prefetch_target(const std::shared_ptr<T>& p) noexcept {
+  __builtin_prefetch(p.get(), 0, 3);
+}
+
 }  // namespace hamt
 
 template <class K, class V, class Hash = default_hash<K>, class Eq = std::equal_to<>>
@@ -260,6 +268,51 @@ class pmap {
       if (Eq{}(v[i].first, key)) return &v[i].second;
     return nullptr;
   }
+  /// Looks up `n` keys together: their paths are walked one level at a time
+  /// for all keys, each key's next node prefetched before any is read, so
+  /// the cache misses of independent lookups overlap instead of queueing.
+  /// `out[i]` is what `find(keys[i])` returns.
+  template <class Q>
+  void find_many(const Q* keys, std::size_t n, const V** out) const {
+    constexpr std::size_t most = 16;
+    const node* at[most];
+    std::size_t hashes[most];
+    for (std::size_t from = 0; from < n; from += most) {
+      const std::size_t m = std::min(most, n - from);
+      std::size_t live = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        at[i] = root_;
+        hashes[i] = Hash{}(lookup_key_(keys[from + i]));
+        out[from + i] = nullptr;
+        live += root_ != nullptr;
+      }
+      for (unsigned shift = 0; live && shift < hamt::hash_bits; shift += hamt::bits) {
+        for (std::size_t i = 0; i < m; ++i) {
+          const node* nd = at[i];
+          if (!nd) continue;
+          const std::size_t h = hashes[i];
+          const std::uint32_t bit = hamt::bit_of(h, shift);
+          at[i] = nullptr;
+          if (nd->datamap & bit) {
+            const value_type& e = vals_(nd)[hamt::index_of(nd->datamap, bit)];
+            if (Eq{}(e.first, lookup_key_(keys[from + i]))) {
+              out[from + i] = &e.second;
+              hamt::prefetch_target(e.second);
+            }
+            --live;
+          } else if (nd->nodemap & bit) {
+            at[i] = hamt::kids(nd)[hamt::index_of(nd->nodemap, bit)];
+            __builtin_prefetch(at[i], 0, 3);
+          } else {
+            --live;
+          }
+        }
+      }
+      for (std::size_t i = 0; i < m; ++i)  // collision nodes, below the last level
+        if (at[i]) out[from + i] = find(keys[from + i]);
+    }
+  }
+
   template <class Q>
   [[nodiscard]] bool contains(const Q& key) const {
     return find(key) != nullptr;
