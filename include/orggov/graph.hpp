@@ -6,7 +6,7 @@
 // lookups. Groups are maintained when relations change, never inside a check:
 //
 // - adding an evidenced edge between two groups relabels the smaller one,
-//   found by walking both in lockstep (cost: twice the smaller group's size);
+//   found by walking both in rounds (cost: about twice the smaller one's size);
 // - removing an evidenced edge (or its evidence) re-runs Boost.Graph's
 //   `connected_components` on that one component only (cost: its size);
 // - `rebuild_groups` runs it over the whole world, once, at load.
