@@ -62,14 +62,10 @@ void reach(const world& w, const std::string& start, std::unordered_set<std::str
   }
 }
 
-void relabel(world& w, const std::deque<std::string>& ids, std::uint64_t group) {
-  // The walk read these records; their names (copied below) are still cold.
-  std::vector<const entity*> es;
-  es.reserve(ids.size());
-  for (const auto& id : ids) {
-    es.push_back(w.find_entity(id));
-    __builtin_prefetch(es.back()->name.data(), 0, 3);
-  }
+// `es`: the records the merge walk visited (no write happened since; putting
+// one record back leaves the others' pointers valid).
+void relabel(world& w, const std::vector<const entity*>& es, std::uint64_t group) {
+  for (const entity* e : es) __builtin_prefetch(e->name.data(), 0, 3);  // copied below, cold
   for (const entity* cur : es) {
     entity e = *cur;
     e.group = group;
@@ -122,24 +118,27 @@ class group_walk {
     return m;
   }
   void visit(std::string_view id, const entity& e) {
+    visited_.push_back(&e);
     const bool at_start = id == start_;
     for (const auto& r : e.edges)
       if (r.evidenced && !(at_start && r.other == other_) && seen_.insert(r.other).second)
         todo_.push_back(r.other);
   }
-  [[nodiscard]] const std::deque<std::string>& ids() const { return todo_; }
+  /// The records visited, in order (the whole group once done()).
+  [[nodiscard]] const std::vector<const entity*>& visited() const { return visited_; }
 
  private:
   const std::string& start_;
   const std::string& other_;
   std::unordered_set<std::string> seen_;
   std::deque<std::string> todo_;
+  std::vector<const entity*> visited_;
   std::size_t next_ = 0;
 };
 
 // After an evidenced edge joined a's group and b's: relabel the smaller one
 // (small-to-large: each entity moves O(log n) times). Both groups are walked
-// in lockstep, a few entities of each per round, their lookups batched so
+// in turn, a few entities of each per round, their lookups batched so
 // that the cache misses overlap (world::find_entities); once one is done, the
 // other goes on until it is done too or has found more entities. Cost: about
 // twice the smaller group's size, with no group sizes to keep.
@@ -164,7 +163,7 @@ void merge(world& w, const std::string& a, const std::string& b) {
   while (!wb.done() && wb.found() <= wa.found()) round(&wb, nullptr);
   // Equal sizes: b's group is relabelled.
   const bool a_smaller = wa.done() && (!wb.done() || wa.found() < wb.found());
-  relabel(w, a_smaller ? wa.ids() : wb.ids(), a_smaller ? gb : ga);
+  relabel(w, a_smaller ? wa.visited() : wb.visited(), a_smaller ? gb : ga);
 }
 
 }  // namespace
